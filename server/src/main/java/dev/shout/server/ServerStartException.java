@@ -1,0 +1,28 @@
+package dev.shout.server;
+
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+/** The server could not listen where it was asked to; the message is the one line a user sees. */
+public final class ServerStartException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public ServerStartException(InetSocketAddress address, Throwable cause) {
+        super("cannot listen on " + format(address) + ": " + reason(cause), cause);
+    }
+
+    /** {@code 127.0.0.1:8080} or {@code [::1]:8080}. */
+    public static String format(InetSocketAddress address) {
+        String host = address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static String reason(Throwable cause) {
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        // Netty's native transport prefixes errno text with the call that failed: "bind(..) failed: ".
+        int colon = message.lastIndexOf("failed: ");
+        String reason = colon >= 0 ? message.substring(colon + "failed: ".length()) : message;
+        return reason.toLowerCase(Locale.ROOT);
+    }
+}

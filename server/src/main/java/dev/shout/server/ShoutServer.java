@@ -1,0 +1,161 @@
+package dev.shout.server;
+
+import dev.shout.server.config.DurationConverter;
+import dev.shout.server.config.Mode;
+import dev.shout.server.config.ServerConfig;
+import dev.shout.server.process.Master;
+import dev.shout.server.thread.ThreadModeServer;
+import dev.shout.server.transform.TransformKind;
+import dev.shout.server.transport.ProcessIdentity;
+import dev.shout.server.transport.Transport;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The server's command line: reads the flags into a {@link ServerConfig} and runs the mode it names. */
+@Command(name = "shout-server", mixinStandardHelpOptions = true, version = "shout-server 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "A TCP server that sends each client what it sends, uppercased or unchanged.")
+public final class ShoutServer implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(ShoutServer.class);
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "${SHOUT_HOST:-127.0.0.1}",
+            description = "Address to listen on (env SHOUT_HOST). Default: ${DEFAULT-VALUE}")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "${SHOUT_PORT:-8080}",
+            description = "Port to listen on; 0 picks a free one (env SHOUT_PORT). Default: ${DEFAULT-VALUE}")
+    private int port;
+
+    @Option(names = "--mode", defaultValue = "auto",
+            description = "auto, thread or process. auto: process where the native epoll transport"
+                    + " is available, thread elsewhere. Default: ${DEFAULT-VALUE}")
+    private Mode mode;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Event loops: in all in thread mode (default: CPUs), per worker in process"
+                    + " mode (default: 1)")
+    private Integer threads;
+
+    @Option(names = "--transform", defaultValue = "upper", converter = TransformConverter.class,
+            description = "upper (Unicode, UTF-8), ascii-upper (like Python's bytes.upper()) or echo."
+                    + " Default: ${DEFAULT-VALUE}")
+    private TransformKind transform;
+
+    @Option(names = "--shutdown-timeout", defaultValue = "${SHOUT_SHUTDOWN_TIMEOUT:-10s}",
+            converter = DurationConverter.class,
+            description = "How long SIGTERM/SIGINT wait for connections to finish (env"
+                    + " SHOUT_SHUTDOWN_TIMEOUT). Default: ${DEFAULT-VALUE}")
+    private Duration shutdownTimeout;
+
+    @Option(names = "--backlog", defaultValue = "1024",
+            description = "Kernel accept queue length. Default: ${DEFAULT-VALUE}")
+    private int backlog;
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Process mode: worker processes. Default: CPUs (" + "${sys:shout.cpus:-the CPU count}" + ")")
+    private Integer workers;
+
+    @Option(names = "--worker-jvm-opts", paramLabel = "OPTS", defaultValue = "",
+            description = "Process mode: JVM options for each worker, space-separated, e.g. \"-Xmx128m\"")
+    private String workerJvmOpts;
+
+    @Option(names = "--max-connections", defaultValue = "10000",
+            description = "Connections served at once in all; more clients wait in the backlog."
+                    + " Default: ${DEFAULT-VALUE}")
+    private int maxConnections;
+
+    @Option(names = "--connections-per-worker", defaultValue = "10000",
+            description = "Process mode: connections one worker serves at once. Default: ${DEFAULT-VALUE}")
+    private int connectionsPerWorker;
+
+    @Option(names = "--worker-timeout", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Process mode: a worker silent this long is replaced. Default: ${DEFAULT-VALUE}")
+    private Duration workerTimeout;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, set up as {@code main} runs it; tests capture its output. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new ShoutServer())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(ShoutServer::shortUsageError);
+    }
+
+    /** Parses a command line as {@code main} would, for worker processes started with the master's. */
+    public static ServerConfig parse(List<String> args) {
+        CommandLine commandLine = commandLine();
+        commandLine.parseArgs(args.toArray(String[]::new));
+        ShoutServer command = commandLine.getCommand();
+        return command.toConfig();
+    }
+
+    @Override
+    public Integer call() {
+        ServerConfig config;
+        try {
+            config = toConfig();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        try {
+            if (config.mode() == Mode.THREAD) {
+                ProcessIdentity.become("shout");
+                if (mode == Mode.AUTO) {
+                    log.warn("native epoll transport not available here: running in thread mode");
+                }
+                return new ThreadModeServer(config).run(ShutdownSignals.install(null));
+            }
+            ProcessIdentity.become("master");
+            return new Master(config).run();
+        } catch (ServerStartException e) {
+            log.error(e.getMessage());
+            return ExitCodes.START_FAILED;
+        }
+    }
+
+    private ServerConfig toConfig() {
+        Mode resolved = mode.resolve(Transport.nativeAvailable());
+        int defaultThreads = resolved == Mode.THREAD ? CPUS : 1;
+        return new ServerConfig(host, port, resolved, threads == null ? defaultThreads : threads, transform,
+                shutdownTimeout, backlog, workers == null ? CPUS : workers,
+                Arrays.stream(workerJvmOpts.trim().split("\\s+")).filter(opt -> !opt.isEmpty()).toList(),
+                maxConnections, connectionsPerWorker, workerTimeout,
+                spec.commandLine().getParseResult().originalArgs());
+    }
+
+    /** One line saying what is wrong and where help is, instead of picocli's full usage. */
+    private static int shortUsageError(ParameterException e, String[] args) {
+        CommandLine commandLine = e.getCommandLine();
+        commandLine.getErr().println("shout-server: " + e.getMessage());
+        commandLine.getErr().println("Try 'shout-server --help' for more information.");
+        return ExitCodes.USAGE;
+    }
+
+    static final class TransformConverter implements CommandLine.ITypeConverter<TransformKind> {
+        @Override
+        public TransformKind convert(String value) {
+            try {
+                return TransformKind.fromFlag(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("expected upper, ascii-upper or echo");
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.shout.server.process;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.PeerCredentials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.function.BiConsumer;
+import java.util.function.LongPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Unix socket workers link to. It lives in a fresh directory only this user can enter,
+ * and a peer is accepted only if the kernel says it is one of the processes this master
+ * spawned, running as this master's user; anything else is closed and logged.
+ */
+final class ControlSocket implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlSocket.class);
+
+    private final Path directory;
+    private final Path socket;
+    private final Channel serverChannel;
+
+    /**
+     * @param isSpawnedWorker whether a pid is a worker this master started and has not linked yet
+     * @param onLink given each accepted link with its peer's pid, on {@code loop}
+     */
+    ControlSocket(EventLoop loop, LongPredicate isSpawnedWorker, BiConsumer<Long, Channel> onLink) {
+        try {
+            directory = Files.createTempDirectory("shout-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the control socket directory", e);
+        }
+        socket = directory.resolve("control.sock");
+        int ownUid = ownUid();
+        serverChannel = new ServerBootstrap()
+                .group(loop, loop)
+                .channel(EpollServerDomainSocketChannel.class)
+                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                    @Override
+                    protected void initChannel(EpollDomainSocketChannel link) throws IOException {
+                        PeerCredentials peer = link.peerCredentials();
+                        if (peer.uid() != ownUid || !isSpawnedWorker.test(peer.pid())) {
+                            log.warn("rejected a control connection from pid {} uid {}: not a worker this"
+                                    + " master started", peer.pid(), peer.uid());
+                            link.close();
+                            return;
+                        }
+                        onLink.accept((long) peer.pid(), link);
+                    }
+                })
+                .bind(new DomainSocketAddress(socket.toFile()))
+                .syncUninterruptibly()
+                .channel();
+    }
+
+    Path path() {
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        try {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            log.warn("could not remove {}: {}", directory, e.toString());
+        }
+    }
+
+    private static int ownUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read this process's uid", e);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.shout.server.process;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's acceptor: takes each accepted connection before it is registered anywhere and
+ * passes its descriptor to the least-loaded ready worker. While no worker can take one, it
+ * stops accepting, so clients wait in the kernel's backlog rather than being refused.
+ *
+ * <p>Lives in the server channel's pipeline and, like all master state, runs on the master's
+ * one event loop.
+ */
+final class Dispatcher extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final int MAX_ATTEMPTS = 3;
+
+    private final WorkerPool pool;
+    private final int maxConnections;
+    /** Accepted, not yet handed off: at most a read's worth, since accepting pauses when full. */
+    private final Deque<Accepted> waiting = new ArrayDeque<>();
+    /** Links written to since the last flush; flushed once per batch, not per descriptor. */
+    private final Set<Channel> unflushedLinks = new LinkedHashSet<>();
+    private Channel serverChannel;
+
+    Dispatcher(WorkerPool pool, int maxConnections) {
+        this.pool = pool;
+        this.maxConnections = maxConnections;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        serverChannel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        waiting.add(new Accepted((EpollSocketChannel) msg, 0));
+        dispatchWaiting();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushLinks();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // accept(2) failing (EMFILE, say) must not stop the server; it is retried on the next read.
+        log.warn("accept failed: {}", cause.toString());
+    }
+
+    /** Called whenever a worker may have room: it linked, reported closes or acknowledged descriptors. */
+    void capacityChanged() {
+        dispatchWaiting();
+        flushLinks();
+    }
+
+    /** On shutdown: connections never handed to a worker are closed. */
+    void closeWaiting() {
+        if (!waiting.isEmpty()) {
+            log.info("closing {} connections that were waiting for a worker", waiting.size());
+        }
+        waiting.forEach(accepted -> accepted.connection().unsafe().closeForcibly());
+        waiting.clear();
+    }
+
+    private void dispatchWaiting() {
+        while (!waiting.isEmpty() && hasRoom()) {
+            WorkerProcess worker = pool.leastLoaded();
+            if (worker == null) {
+                break;
+            }
+            handOff(waiting.poll(), worker);
+        }
+        serverChannel.config().setAutoRead(waiting.isEmpty() && hasRoom() && pool.leastLoaded() != null);
+    }
+
+    private boolean hasRoom() {
+        return pool.openConnections() < maxConnections;
+    }
+
+    private void handOff(Accepted accepted, WorkerProcess worker) {
+        worker.handedOff();
+        Channel link = worker.link();
+        // Our copy of the descriptor may be closed only once sendmsg has run: closing it earlier
+        // makes sendFd fail with EBADF, and Netty then closes the whole link.
+        link.write(new FileDescriptor(accepted.connection().fd().intValue()))
+                .addListener((ChannelFuture written) -> handedOff(accepted, worker, written));
+        unflushedLinks.add(link);
+    }
+
+    private void handedOff(Accepted accepted, WorkerProcess worker, ChannelFuture written) {
+        EpollSocketChannel connection = accepted.connection();
+        if (written.isSuccess()) {
+            connection.unsafe().closeForcibly();
+            return;
+        }
+        worker.handOffFailed();
+        pool.linkClosed(worker);
+        if (accepted.failures() + 1 < MAX_ATTEMPTS && serverChannel.isOpen()) {
+            log.warn("handing {} to {} failed ({}); trying another worker",
+                    connection.remoteAddress(), worker, written.cause().toString());
+            waiting.addFirst(new Accepted(connection, accepted.failures() + 1));
+            capacityChanged();
+        } else {
+            log.error("closing {}: no worker could take it ({})", connection.remoteAddress(),
+                    written.cause().toString());
+            connection.unsafe().closeForcibly();
+        }
+    }
+
+    /** An accepted connection and how many hand-offs of it failed. */
+    private record Accepted(EpollSocketChannel connection, int failures) {
+    }
+
+    private void flushLinks() {
+        unflushedLinks.forEach(Channel::flush);
+        unflushedLinks.clear();
+    }
+}

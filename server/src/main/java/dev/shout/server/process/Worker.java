@@ -1,0 +1,86 @@
+package dev.shout.server.process;
+
+import dev.shout.server.ExitCodes;
+import dev.shout.server.ShutdownSignals;
+import dev.shout.server.config.ServerConfig;
+import dev.shout.server.pipeline.OpenConnections;
+import dev.shout.server.pipeline.ShoutChannelInitializer;
+import dev.shout.server.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.DomainSocketReadMode;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * A worker process: connects its link to the master, serves every connection whose
+ * descriptor arrives on it with the common pipeline, and reports to the master. It drains on
+ * SIGTERM and exits at once when the link closes, which means the master is gone.
+ */
+final class Worker {
+
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final ServerConfig config;
+    private final Path controlSocket;
+    private volatile boolean masterGone;
+
+    Worker(ServerConfig config, Path controlSocket) {
+        this.config = config;
+        this.controlSocket = controlSocket;
+    }
+
+    int run() {
+        ShutdownSignals signals = ShutdownSignals.install(null);
+        // Ctrl-C in a terminal signals the whole process group; the master decides for its workers.
+        Signal.handle(new Signal("INT"), signal -> log.debug("SIGINT ignored: the master stops workers"));
+        EventLoopGroup loops = Transport.EPOLL.newGroup(config.threads(), "io");
+        try {
+            Channel link = connectLink(loops, signals);
+            LinkReporter reporter = new LinkReporter(link);
+            OpenConnections connections = new OpenConnections(remaining -> reporter.released());
+            link.pipeline().addLast(new DescriptorReceiver(
+                    loops, new ShoutChannelInitializer(config.transform(), connections), reporter));
+            link.config().setAutoRead(true);
+            reporter.startHeartbeats(connections::size);
+            log.info("worker ready (pid {}, {} event loops)", ProcessHandle.current().pid(), config.threads());
+            signals.awaitShutdown();
+            if (masterGone) {
+                log.warn("link to the master closed: exiting with {} connections open", connections.size());
+                return ExitCodes.MASTER_GONE;
+            }
+            reporter.draining();
+            log.info("draining {} connections", connections.size());
+            connections.drain(config.shutdownTimeout());
+            log.info("stopped");
+            return ExitCodes.OK;
+        } finally {
+            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        }
+    }
+
+    private Channel connectLink(EventLoopGroup loops, ShutdownSignals signals) {
+        Channel link = new Bootstrap()
+                .group(loops)
+                .channel(EpollDomainSocketChannel.class)
+                .option(EpollChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
+                // Descriptors are read only once the receiver is in the pipeline.
+                .option(io.netty.channel.ChannelOption.AUTO_READ, false)
+                .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
+                .connect(new DomainSocketAddress(controlSocket.toFile()))
+                .syncUninterruptibly()
+                .channel();
+        link.closeFuture().addListener(closed -> {
+            masterGone = true;
+            signals.requestShutdown();
+        });
+        return link;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.shout.server.process;
+
+import dev.shout.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts worker JVMs from the master's own java binary and class path, with the master's
+ * command line, so that a worker is the same program in the same version.
+ */
+final class WorkerLauncher {
+
+    private final ServerConfig config;
+    private final Path controlSocket;
+
+    WorkerLauncher(ServerConfig config, Path controlSocket) {
+        this.config = config;
+        this.controlSocket = controlSocket;
+    }
+
+    Process launch(int slot) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // A worker out of memory is better dead and replaced than limping.
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        command.addAll(config.workerJvmOpts());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(WorkerMain.class.getName());
+        command.add(controlSocket.toString());
+        command.add(Integer.toString(slot));
+        command.addAll(config.originalArgs());
+        try {
+            return new ProcessBuilder(command)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start worker-" + slot, e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.shout.server.thread;
+
+import dev.shout.server.ServerStartException;
+import dev.shout.server.ShutdownSignals;
+import dev.shout.server.config.DurationConverter;
+import dev.shout.server.config.ServerConfig;
+import dev.shout.server.pipeline.OpenConnections;
+import dev.shout.server.pipeline.ShoutChannelInitializer;
+import dev.shout.server.transport.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Thread mode: one process, an acceptor loop and a group of event loops serving connections. */
+public final class ThreadModeServer {
+
+    private static final Logger log = LoggerFactory.getLogger(ThreadModeServer.class);
+
+    private final ServerConfig config;
+
+    public ThreadModeServer(ServerConfig config) {
+        this.config = config;
+    }
+
+    /** Serves until a shutdown signal, then drains; returns the exit code. */
+    public int run(ShutdownSignals signals) {
+        Transport transport = Transport.best();
+        EventLoopGroup acceptor = transport.newGroup(1, "acceptor");
+        EventLoopGroup loops = transport.newGroup(config.threads(), "io");
+        OpenConnections connections = new OpenConnections();
+        try {
+            Channel server = bind(new ServerBootstrap()
+                    .group(acceptor, loops)
+                    .channel(transport.serverChannelClass())
+                    .option(ChannelOption.SO_BACKLOG, config.backlog())
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .handler(new ConnectionLimiter(config.maxConnections()))
+                    .childHandler(new ShoutChannelInitializer(config.transform(), connections)));
+            log.info("shout listening on {} (mode=thread, transform={}, transport={}, threads={})",
+                    ServerStartException.format((InetSocketAddress) server.localAddress()),
+                    config.transform(), transport, config.threads());
+            signals.awaitShutdown();
+            log.info("shutting down: no longer accepting; {} connections open, shutdown timeout {}",
+                    connections.size(), DurationConverter.format(config.shutdownTimeout()));
+            server.close().syncUninterruptibly();
+            connections.drain(config.shutdownTimeout());
+            log.info("stopped");
+            return 0;
+        } finally {
+            acceptor.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+            loops.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private Channel bind(ServerBootstrap bootstrap) {
+        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        try {
+            return bootstrap.bind(address).sync().channel();
+        } catch (Exception e) {
+            throw new ServerStartException(address, e);
+        } 
+    }
+}
