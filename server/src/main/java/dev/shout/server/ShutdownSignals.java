@@ -1,5 +1,6 @@
 package dev.shout.server;
 
+import dev.shout.server.transport.ProcessIdentity;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ public final class ShutdownSignals {
         Signal.handle(new Signal("INT"), signals::requestShutdown);
         if (onHangup != null) {
             Signal.handle(new Signal("HUP"), signal -> {
+                nameSignalThread();
                 log.info("SIGHUP received");
                 onHangup.run();
             });
@@ -34,8 +36,14 @@ public final class ShutdownSignals {
     }
 
     private void requestShutdown(Signal signal) {
+        nameSignalThread();
         log.info("SIG{} received", signal.getName());
         shutdown.countDown();
+    }
+
+    /** The JVM runs handlers on a fresh thread; naming it keeps the process in the log line. */
+    private static void nameSignalThread() {
+        Thread.currentThread().setName(ProcessIdentity.threadPrefix("signal"));
     }
 
     /** Asks for shutdown as a signal would; for shutdowns the server decides itself. */

@@ -1,0 +1,81 @@
+package dev.shout.client;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Owns the socket's whole life, so that every network failure, whether while connecting or in the
+ * middle of a conversation, reaches the user as one line naming the server rather than as a stack
+ * trace.
+ */
+final class Connector {
+
+    private final String host;
+    private final int port;
+    private final Duration connectTimeout;
+
+    Connector(String host, int port, Duration connectTimeout) {
+        this.host = host;
+        this.port = port;
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** Connects, lets the session talk, and closes the socket whatever happens. */
+    void run(Session session) throws ConnectionFailure {
+        try (Socket socket = new Socket()) {
+            connect(socket);
+            session.run(socket);
+        } catch (IOException e) {
+            throw lost(e);
+        }
+    }
+
+    private void connect(Socket socket) throws ConnectionFailure {
+        try {
+            socket.connect(new InetSocketAddress(host, port), timeoutMillis());
+        } catch (IOException e) {
+            throw new ConnectionFailure("cannot connect to " + endpoint() + ": " + connectFailureReason(e), e);
+        }
+    }
+
+    private int timeoutMillis() {
+        return (int) Math.min(connectTimeout.toMillis(), Integer.MAX_VALUE);
+    }
+
+    private String connectFailureReason(IOException e) {
+        if (e instanceof UnknownHostException) {
+            return "unknown host";
+        }
+        if (e instanceof SocketTimeoutException) {
+            return "timed out after " + DurationConverter.format(connectTimeout);
+        }
+        return describe(e);
+    }
+
+    private ConnectionFailure lost(IOException e) {
+        if (e instanceof EOFException) {
+            return new ConnectionFailure("connection closed by " + endpoint(), e);
+        }
+        if (e instanceof SocketException && describe(e).startsWith("connection reset")) {
+            return new ConnectionFailure("connection reset by " + endpoint(), e);
+        }
+        return new ConnectionFailure("connection to " + endpoint() + " failed: " + describe(e), e);
+    }
+
+    /** The JDK's messages ("Connection refused") read well once lower-cased to follow a colon. */
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message.toLowerCase(Locale.ROOT);
+    }
+
+    private String endpoint() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

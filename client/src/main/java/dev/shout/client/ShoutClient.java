@@ -1,0 +1,124 @@
+package dev.shout.client;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code shout} command. Its streams come in through the constructor rather than from
+ * {@link System}, so that tests can drive it exactly as {@link #main} does.
+ */
+@Command(
+        name = ShoutClient.NAME,
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Talks to a shout server, which sends every line back in upper case.",
+            "With a terminal, prompts for lines; with a pipe or file on stdin, copies stdin to the server"
+                    + " and the server to stdout; with --message, sends that one line."
+        })
+public final class ShoutClient implements Callable<Integer> {
+
+    static final String NAME = "shout";
+    private static final int EXIT_CONNECTION_FAILED = 1;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "<host>",
+            description = "Server host name or address (default: ${DEFAULT-VALUE}).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "<port>",
+            description = "Server port, 1..65535 (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--connect-timeout", defaultValue = "5s", paramLabel = "<duration>",
+            converter = DurationConverter.class,
+            description = "How long to wait for the connection, like 500ms, 5s or 1m (default: ${DEFAULT-VALUE}).")
+    private Duration connectTimeout;
+
+    @Option(names = {"-m", "--message"}, paramLabel = "<text>",
+            description = "Send this one line, print the reply and exit.")
+    private String message;
+
+    @Option(names = {"-i", "--interactive"},
+            description = "Prompt for lines even when stdin is not a terminal.")
+    private boolean interactive;
+
+    private final InputStream stdin;
+    private final OutputStream stdout;
+    private final boolean stdinIsTerminal;
+
+    private ShoutClient(InputStream stdin, OutputStream stdout, boolean stdinIsTerminal) {
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stdinIsTerminal = stdinIsTerminal;
+    }
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine(System.in, System.out, System.err, System.console() != null).execute(args));
+    }
+
+    static CommandLine newCommandLine(
+            InputStream stdin, OutputStream stdout, OutputStream stderr, boolean stdinIsTerminal) {
+        return new CommandLine(new ShoutClient(stdin, stdout, stdinIsTerminal))
+                .setOut(utf8Writer(stdout))
+                .setErr(utf8Writer(stderr))
+                .setParameterExceptionHandler(ShoutClient::reportUsageError);
+    }
+
+    @Override
+    public Integer call() {
+        ClientConfig config = parseConfig();
+        try {
+            new Connector(config.host(), config.port(), config.connectTimeout()).run(sessionFor(config));
+            return ExitCode.OK;
+        } catch (ConnectionFailure failure) {
+            spec.commandLine().getErr().println(NAME + ": " + failure.getMessage());
+            return EXIT_CONNECTION_FAILED;
+        }
+    }
+
+    private ClientConfig parseConfig() {
+        try {
+            return new ClientConfig(host, port, connectTimeout, message, interactive);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private Session sessionFor(ClientConfig config) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (config.message() != null) {
+            return new MessageSession(config.message(), out);
+        }
+        if (config.interactive() || stdinIsTerminal) {
+            return new InteractiveSession(stdin, out);
+        }
+        return new StreamSession(stdin, stdout);
+    }
+
+    /** One line saying what is wrong and where to look, instead of the whole usage text. */
+    private static int reportUsageError(ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println(NAME + ": " + e.getMessage());
+        err.println("Try '" + NAME + " --help' for more information.");
+        return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    private static PrintWriter utf8Writer(OutputStream stream) {
+        return new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
+    }
+}
