@@ -20,9 +20,7 @@ public final class ServerStartException extends RuntimeException {
 
     private static String reason(Throwable cause) {
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        // Netty's native transport prefixes errno text with the call that failed: "bind(..) failed: ".
-        int colon = message.lastIndexOf("failed: ");
-        String reason = colon >= 0 ? message.substring(colon + "failed: ".length()) : message;
-        return reason.toLowerCase(Locale.ROOT);
+        // Netty's native transport prefixes the errno text: "bind(..) failed with error(-98): ".
+        return message.substring(message.lastIndexOf(": ") + 1).trim().toLowerCase(Locale.ROOT);
     }
 }

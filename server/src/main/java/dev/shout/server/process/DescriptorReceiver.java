@@ -1,5 +1,7 @@
 package dev.shout.server.process;
 
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
@@ -9,20 +11,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adopts each client connection whose descriptor the master sends: wraps it in a channel,
- * gives it the common pipeline and registers it on one of this worker's event loops.
+ * Adopts each client connection whose descriptor the master sends: acknowledges it, then
+ * wraps it in a channel with the common pipeline on one of this worker's event loops.
+ *
+ * <p>The acknowledgement goes out before the connection is registered, so before a byte of it
+ * is read: until then the master may still give it to another worker, and after it the master
+ * will not. If the acknowledgement cannot be sent, this worker lets the connection go.
  */
 final class DescriptorReceiver extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(DescriptorReceiver.class);
 
     private final EventLoopGroup loops;
-    private final io.netty.channel.ChannelHandler pipelineInitializer;
+    private final ChannelHandler pipelineInitializer;
     private final LinkReporter reporter;
-    private int receivedThisRead;
 
-    DescriptorReceiver(EventLoopGroup loops, io.netty.channel.ChannelHandler pipelineInitializer,
-            LinkReporter reporter) {
+    DescriptorReceiver(EventLoopGroup loops, ChannelHandler pipelineInitializer, LinkReporter reporter) {
         this.loops = loops;
         this.pipelineInitializer = pipelineInitializer;
         this.reporter = reporter;
@@ -30,8 +34,17 @@ final class DescriptorReceiver extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        receivedThisRead++;
         EpollSocketChannel connection = new EpollSocketChannel(((FileDescriptor) msg).intValue());
+        reporter.received().addListener((ChannelFuture acknowledged) -> {
+            if (acknowledged.isSuccess()) {
+                register(connection);
+            } else {
+                connection.unsafe().closeForcibly();
+            }
+        });
+    }
+
+    private void register(EpollSocketChannel connection) {
         connection.pipeline().addLast(pipelineInitializer);
         loops.next().register(connection).addListener(registered -> {
             if (!registered.isSuccess()) {
@@ -40,14 +53,5 @@ final class DescriptorReceiver extends ChannelInboundHandlerAdapter {
                 reporter.released();
             }
         });
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (receivedThisRead > 0) {
-            reporter.received(receivedThisRead);
-            receivedThisRead = 0;
-        }
-        ctx.fireChannelReadComplete();
     }
 }

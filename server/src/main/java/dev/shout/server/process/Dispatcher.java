@@ -9,6 +9,7 @@ import io.netty.channel.unix.FileDescriptor;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,17 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
         flushLinks();
     }
 
+    /** Connections a worker never acknowledged before its link closed: untouched, so they go to another. */
+    void reclaim(List<EpollSocketChannel> connections) {
+        for (int i = connections.size() - 1; i >= 0; i--) {
+            waiting.addFirst(new Accepted(connections.get(i), 0));
+        }
+        if (!connections.isEmpty()) {
+            log.info("{} connections sent to a worker that is gone go to another", connections.size());
+        }
+        capacityChanged();
+    }
+
     /** On shutdown: connections never handed to a worker are closed. */
     void closeWaiting() {
         if (!waiting.isEmpty()) {
@@ -92,10 +104,10 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void handOff(Accepted accepted, WorkerProcess worker) {
-        worker.handedOff();
+        // Our copy of the descriptor is closed only when the worker acknowledges it (see
+        // WorkerProcess#acknowledged): closing it before sendmsg ran would fail with EBADF.
+        worker.sent(accepted.connection());
         Channel link = worker.link();
-        // Our copy of the descriptor may be closed only once sendmsg has run: closing it earlier
-        // makes sendFd fail with EBADF, and Netty then closes the whole link.
         link.write(new FileDescriptor(accepted.connection().fd().intValue()))
                 .addListener((ChannelFuture written) -> handedOff(accepted, worker, written));
         unflushedLinks.add(link);
@@ -104,11 +116,9 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
     private void handedOff(Accepted accepted, WorkerProcess worker, ChannelFuture written) {
         EpollSocketChannel connection = accepted.connection();
         if (written.isSuccess()) {
-            connection.unsafe().closeForcibly();
             return;
         }
-        worker.handOffFailed();
-        pool.linkClosed(worker);
+        worker.sendFailed(connection);
         if (accepted.failures() + 1 < MAX_ATTEMPTS && serverChannel.isOpen()) {
             log.warn("handing {} to {} failed ({}); trying another worker",
                     connection.remoteAddress(), worker, written.cause().toString());

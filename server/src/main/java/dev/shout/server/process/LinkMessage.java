@@ -15,7 +15,10 @@ record LinkMessage(Type type, int count) {
     enum Type {
         /** Still alive; {@code count} connections open. Sent twice a second. */
         HEARTBEAT,
-        /** {@code count} more descriptors arrived; lets the master bound those in flight. */
+        /**
+         * {@code count} more descriptors arrived and none of them has been read from: the master
+         * may close its copies, and bounds the descriptors in flight with these.
+         */
         RECEIVED,
         /** {@code count} more connections ended; their slots are free. */
         RELEASED,

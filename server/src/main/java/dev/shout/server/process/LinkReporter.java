@@ -2,6 +2,7 @@ package dev.shout.server.process;
 
 import dev.shout.server.process.LinkMessage.Type;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -27,8 +28,9 @@ final class LinkReporter {
                 () -> send(Type.HEARTBEAT, openConnections.getAsInt()), 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    void received(int descriptors) {
-        send(Type.RECEIVED, descriptors);
+    /** Acknowledges one descriptor; flushed at once, since the connection waits for it. */
+    ChannelFuture received() {
+        return link.writeAndFlush(new LinkMessage(Type.RECEIVED, 1).encode(link.alloc()));
     }
 
     /** Called from any event loop each time a connection ends. */

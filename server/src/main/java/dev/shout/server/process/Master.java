@@ -9,8 +9,10 @@ import dev.shout.server.transport.Transport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,8 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class Master implements WorkerPool.Events {
 
     private static final Logger log = LoggerFactory.getLogger(Master.class);
-    /** Beyond the workers' own shutdown timeout, how long the master waits before killing them. */
-    private static final Duration KILL_GRACE = Duration.ofSeconds(3);
 
     private final ServerConfig config;
     private final EventLoopGroup group = Transport.EPOLL.newGroup(1, "loop");
@@ -49,12 +49,13 @@ public final class Master implements WorkerPool.Events {
         try {
             bind();
             try (ControlSocket control = new ControlSocket(loop, pool::awaitsLink, pool::linked)) {
+                log.info("workers link through {}", control.path());
                 loop.submit(() -> pool.start(new WorkerLauncher(config, control.path()))).syncUninterruptibly();
                 signals.awaitShutdown();
+                server.close().syncUninterruptibly();
                 log.info("shutting down: no longer accepting; {} connections open, shutdown timeout {}",
                         loop.submit(pool::openConnections).syncUninterruptibly().getNow(),
                         DurationConverter.format(config.shutdownTimeout()));
-                server.close().syncUninterruptibly();
                 loop.submit(dispatcher::closeWaiting).syncUninterruptibly();
                 stopWorkers();
             }
@@ -75,6 +76,11 @@ public final class Master implements WorkerPool.Events {
         log.info("shout listening on {} (mode=process, transform={}, transport=epoll, workers={},"
                         + " threads-per-worker={})", ServerStartException.format(server.localAddress()),
                 config.transform(), config.workers(), config.threads());
+    }
+
+    @Override
+    public void reclaim(List<EpollSocketChannel> connections) {
+        dispatcher.reclaim(connections);
     }
 
     @Override
@@ -101,7 +107,7 @@ public final class Master implements WorkerPool.Events {
     }
 
     private void stopWorkers() {
-        Duration patience = config.shutdownTimeout().plus(KILL_GRACE);
+        Duration patience = config.shutdownTimeout().plus(WorkerPool.DRAIN_GRACE);
         try {
             loop.submit(pool::stopAll).get().get(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

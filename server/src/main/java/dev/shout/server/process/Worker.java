@@ -31,6 +31,7 @@ final class Worker {
     private final ServerConfig config;
     private final Path controlSocket;
     private volatile boolean masterGone;
+    private volatile boolean draining;
 
     Worker(ServerConfig config, Path controlSocket) {
         this.config = config;
@@ -56,9 +57,16 @@ final class Worker {
                 log.warn("link to the master closed: exiting with {} connections open", connections.size());
                 return ExitCodes.MASTER_GONE;
             }
+            draining = true;
             reporter.draining();
+            long start = System.nanoTime();
+            // The master answers DRAINING by shutting its side of the link once every descriptor
+            // already sent is out; until then connections may still arrive.
+            if (!link.closeFuture().awaitUninterruptibly(config.shutdownTimeout().toMillis())) {
+                log.warn("the master did not close the link: draining anyway");
+            }
             log.info("draining {} connections", connections.size());
-            connections.drain(config.shutdownTimeout());
+            connections.drain(config.shutdownTimeout().minusNanos(System.nanoTime() - start));
             log.info("stopped");
             return ExitCodes.OK;
         } finally {
@@ -78,8 +86,10 @@ final class Worker {
                 .syncUninterruptibly()
                 .channel();
         link.closeFuture().addListener(closed -> {
-            masterGone = true;
-            signals.requestShutdown();
+            if (!draining) {
+                masterGone = true;
+                signals.requestShutdown();
+            }
         });
         return link;
     }

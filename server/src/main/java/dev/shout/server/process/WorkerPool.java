@@ -2,7 +2,10 @@ package dev.shout.server.process;
 
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.process.WorkerProcess.State;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.FixedLengthFrameDecoder;
 import java.time.Duration;
@@ -36,6 +39,8 @@ final class WorkerPool {
     /** A worker that served this long before dying counts as healthy: its slot's backoff resets. */
     private static final Duration HEALTHY_UPTIME = Duration.ofSeconds(10);
     private static final long CHECK_MILLIS = 250;
+    /** Beyond the shutdown timeout, how long a draining worker may take before it is killed. */
+    static final Duration DRAIN_GRACE = Duration.ofSeconds(3);
 
     /** What the pool tells the master. */
     interface Events {
@@ -47,6 +52,9 @@ final class WorkerPool {
 
         /** Workers keep failing before they even link: the master should stop. */
         void cannotBoot();
+
+        /** A link closed with connections the worker never acknowledged: they need another worker. */
+        void reclaim(List<EpollSocketChannel> connections);
     }
 
     private final ServerConfig config;
@@ -108,21 +116,23 @@ final class WorkerPool {
         switch (message.type()) {
             case HEARTBEAT -> worker.reportedOpen(message.count());
             case RECEIVED -> {
-                worker.received(message.count());
+                worker.acknowledged(message.count());
                 events.capacityChanged();
             }
             case RELEASED -> {
                 worker.released(message.count());
                 events.capacityChanged();
             }
-            case DRAINING -> drainingOnItsOwn(worker);
+            case DRAINING -> draining(worker);
         }
     }
 
+    /** Its link is gone: everything it acknowledged was read before, so the rest is untouched. */
     void linkClosed(WorkerProcess worker) {
         if (worker.state() != State.RETIRING) {
             worker.retire(false);
         }
+        events.reclaim(worker.takeUnacknowledged());
     }
 
     /** The ready worker with the fewest connections and room for one more; ties go round-robin. */
@@ -200,9 +210,19 @@ final class WorkerPool {
         }
     }
 
-    private void drainingOnItsOwn(WorkerProcess worker) {
+    /**
+     * A worker drains when it gets SIGTERM, from the master or anyone else. It is sent nothing
+     * more, and the master shuts its side of the link once the descriptors already written are
+     * out: the worker's end of file then tells it that no connection is still on the way.
+     */
+    private void draining(WorkerProcess worker) {
         boolean toldByMaster = worker.retiredByMaster();
         worker.retire(false);
+        worker.link().writeAndFlush(Unpooled.EMPTY_BUFFER)
+                .addListener(flushed -> ((DuplexChannel) worker.link()).shutdownOutput());
+        if (!workers.contains(worker)) {
+            return;
+        }
         if (!toldByMaster && !stopping) {
             log.info("{} is draining on its own SIGTERM: starting its replacement", worker);
             worker.retire(true);
@@ -245,6 +265,9 @@ final class WorkerPool {
         String how = describeExit(code);
         if (stopping || worker.retiredByMaster()) {
             log.info("{} exited ({})", worker, how);
+        } else if (code == 0 && worker.wasReady()) {
+            log.info("{} exited ({}) on its own SIGTERM: replacing it", worker, how);
+            spawn(worker.slot());
         } else if (!worker.wasReady()) {
             log.error("{} failed to boot ({})", worker, how);
             if (replaced != null) {
@@ -289,15 +312,21 @@ final class WorkerPool {
             if (worker.wasReady() && now - worker.readyNanos() > HEALTHY_UPTIME.toNanos()) {
                 slotCrashes[worker.slot()] = 0;
             }
-            if (worker.state() == State.STARTING && now - worker.startedNanos() > BOOT_TIMEOUT.toNanos()) {
-                log.error("{} did not link within {} s: killing it", worker, BOOT_TIMEOUT.toSeconds());
-                worker.process().destroyForcibly();
-            } else if (worker.state() != State.STARTING
-                    && now - worker.lastHeardNanos() > config.workerTimeout().toNanos()) {
-                log.warn("{} silent for {} ms: killing it", worker,
-                        TimeUnit.NANOSECONDS.toMillis(now - worker.lastHeardNanos()));
-                worker.process().destroyForcibly();
+            switch (worker.state()) {
+                case STARTING -> killIfOverdue(worker, now - worker.startedNanos(), BOOT_TIMEOUT, "did not link");
+                case READY -> killIfOverdue(worker, now - worker.lastHeardNanos(), config.workerTimeout(),
+                        "sent no heartbeat");
+                // A draining worker has no link left to beat on: it gets its drain time instead.
+                case RETIRING -> killIfOverdue(worker, now - worker.retiredNanos(),
+                        config.shutdownTimeout().plus(DRAIN_GRACE), "did not finish draining");
             }
+        }
+    }
+
+    private static void killIfOverdue(WorkerProcess worker, long elapsedNanos, Duration limit, String what) {
+        if (elapsedNanos > limit.toNanos() && worker.process().isAlive()) {
+            log.warn("{} {} within {} ms: killing it", worker, what, limit.toMillis());
+            worker.process().destroyForcibly();
         }
     }
 

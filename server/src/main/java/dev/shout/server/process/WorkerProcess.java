@@ -1,6 +1,11 @@
 package dev.shout.server.process;
 
 import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 
 /**
  * The master's view of one worker process. Touched only on the master's event loop.
@@ -16,7 +21,10 @@ final class WorkerProcess {
         RETIRING
     }
 
-    /** At most this many descriptors unacknowledged on a link, so its send buffer never fills. */
+    /**
+     * At most this many descriptors unacknowledged on a link. It keeps the link's send buffer
+     * from filling (Netty cannot retry a sendFd that would block) and bounds the master's copies.
+     */
     static final int MAX_IN_FLIGHT = 64;
 
     private final int slot;
@@ -25,9 +33,15 @@ final class WorkerProcess {
     private State state = State.STARTING;
     private Channel link;
     private long readyNanos;
+    private long retiredNanos;
     private long lastHeardNanos = startedNanos;
     private int open;
-    private int inFlight;
+    /**
+     * Connections sent to it that it has not acknowledged, oldest first. The master keeps its
+     * copy of each until the acknowledgement, so that if the worker dies first the connection,
+     * still untouched, can go to another worker.
+     */
+    private final Deque<EpollSocketChannel> unacknowledged = new ArrayDeque<>();
     private int reportedOpen;
     /** True when the master chose to retire it, so its exit needs no replacement. */
     private boolean retiredByMaster;
@@ -65,8 +79,15 @@ final class WorkerProcess {
     }
 
     void retire(boolean byMaster) {
-        state = State.RETIRING;
+        if (state != State.RETIRING) {
+            state = State.RETIRING;
+            retiredNanos = System.nanoTime();
+        }
         retiredByMaster |= byMaster;
+    }
+
+    long retiredNanos() {
+        return retiredNanos;
     }
 
     boolean retiredByMaster() {
@@ -107,21 +128,32 @@ final class WorkerProcess {
     }
 
     boolean canTake(int connectionsPerWorker) {
-        return state == State.READY && open < connectionsPerWorker && inFlight < MAX_IN_FLIGHT;
+        return state == State.READY && open < connectionsPerWorker && unacknowledged.size() < MAX_IN_FLIGHT;
     }
 
-    void handedOff() {
+    void sent(EpollSocketChannel connection) {
         open++;
-        inFlight++;
+        unacknowledged.add(connection);
     }
 
-    void handOffFailed() {
+    void sendFailed(EpollSocketChannel connection) {
         open--;
-        inFlight--;
+        unacknowledged.remove(connection);
     }
 
-    void received(int count) {
-        inFlight -= count;
+    /** The worker holds the oldest {@code count} connections now: the master's copies can go. */
+    void acknowledged(int count) {
+        for (int i = 0; i < count && !unacknowledged.isEmpty(); i++) {
+            unacknowledged.poll().unsafe().closeForcibly();
+        }
+    }
+
+    /** Takes back every connection it never acknowledged; they count no more against it. */
+    List<EpollSocketChannel> takeUnacknowledged() {
+        List<EpollSocketChannel> taken = new ArrayList<>(unacknowledged);
+        unacknowledged.clear();
+        open -= taken.size();
+        return taken;
     }
 
     void released(int count) {

@@ -44,9 +44,9 @@ public final class ThreadModeServer {
                     ServerStartException.format((InetSocketAddress) server.localAddress()),
                     config.transform(), transport, config.threads());
             signals.awaitShutdown();
+            server.close().syncUninterruptibly();
             log.info("shutting down: no longer accepting; {} connections open, shutdown timeout {}",
                     connections.size(), DurationConverter.format(config.shutdownTimeout()));
-            server.close().syncUninterruptibly();
             connections.drain(config.shutdownTimeout());
             log.info("stopped");
             return 0;

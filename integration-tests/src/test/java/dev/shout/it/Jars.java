@@ -1,0 +1,31 @@
+package dev.shout.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the jars under test are: Maven packages them before this module's tests run. */
+final class Jars {
+
+    private Jars() {
+    }
+
+    static String server() {
+        return existing("shout.server.jar");
+    }
+
+    static String client() {
+        return existing("shout.client.jar");
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String existing(String property) {
+        String path = System.getProperty(property);
+        if (path == null || !Files.isRegularFile(Path.of(path))) {
+            throw new IllegalStateException(property + " is not a built jar (" + path + "): run 'mvn verify' from the root");
+        }
+        return Path.of(path).normalize().toString();
+    }
+}

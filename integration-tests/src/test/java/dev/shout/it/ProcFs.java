@@ -1,0 +1,111 @@
+package dev.shout.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** What the kernel says about processes and sockets, read from /proc as an operator would. */
+final class ProcFs {
+
+    private ProcFs() {
+    }
+
+    /** Open file descriptors of a process. */
+    static int openFds(long pid) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return (int) fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Which of {@code candidates} holds the server side of the loopback connection whose
+     * client end is {@code clientPort}: the worker serving that client.
+     */
+    static Optional<Long> servingPid(int serverPort, int clientPort, List<Long> candidates) {
+        String inode = serverSideInode(serverPort, clientPort);
+        if (inode == null) {
+            return Optional.empty();
+        }
+        String target = "socket:[" + inode + "]";
+        return candidates.stream().filter(pid -> holds(pid, target)).findFirst();
+    }
+
+    /** The process state letter from /proc/PID/stat (R, S, Z, ...), or empty if it is gone. */
+    static Optional<Character> state(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return Optional.of(stat.charAt(stat.lastIndexOf(')') + 2));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Children of {@code parent} that exited but were not reaped. */
+    static List<Long> zombieChildren(long parent) {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.map(dir -> dir.getFileName().toString())
+                    .filter(name -> name.chars().allMatch(Character::isDigit))
+                    .map(Long::parseLong)
+                    .filter(pid -> isZombieChildOf(pid, parent))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isZombieChildOf(long pid, long parent) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return afterName[0].equals("Z") && Long.parseLong(afterName[1]) == parent;
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    /** IPv4 loopback as /proc/net/tcp writes it, and as tcp6 writes it for a dual-stack socket. */
+    private static final List<String> LOOPBACK = List.of("0100007F", "0000000000000000FFFF00000100007F");
+
+    private static String serverSideInode(int serverPort, int clientPort) {
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] fields = line.trim().split("\\s+");
+                    if (fields.length > 9 && isLoopback(fields[1], serverPort) && isLoopback(fields[2], clientPort)) {
+                        return fields[9];
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return null;
+    }
+
+    private static boolean isLoopback(String address, int port) {
+        return LOOPBACK.stream().anyMatch(ip -> address.equals(ip + String.format(":%04X", port)));
+    }
+
+    private static boolean holds(long pid, String target) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().equals(target);
+                } catch (IOException gone) {
+                    return false;
+                }
+            });
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.shout.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The built server jar, running as an OS process. Its log (stderr) is collected line by
+ * line so that tests can wait for what it says; it is stopped, with its workers, on close.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("shout listening on (\\S+):(\\d+) ");
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final List<String> log = new ArrayList<>();
+    private volatile boolean eof;
+    private int port;
+
+    private ServerProcess(Process process) {
+        this.process = process;
+        Thread reader = new Thread(this::collectLog, "server-log-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts the server on a free loopback port and waits for its start line. */
+    static ServerProcess start(String... args) {
+        List<String> withPort = new ArrayList<>(List.of("--port", "0"));
+        withPort.addAll(List.of(args));
+        ServerProcess server = launch(withPort.toArray(String[]::new));
+        try {
+            Matcher started = LISTENING.matcher(server.awaitLog(LISTENING, START_TIMEOUT));
+            started.find();
+            server.port = Integer.parseInt(started.group(2));
+            return server;
+        } catch (RuntimeException | AssertionError e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** Starts the server without waiting for anything: for servers expected to fail. */
+    static ServerProcess launch(String... args) {
+        List<String> command = new ArrayList<>(List.of(Jars.java(), "-jar", Jars.server()));
+        command.addAll(List.of(args));
+        try {
+            return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits for a log line matching {@code pattern} and returns it. */
+    String awaitLog(Pattern pattern, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (log) {
+            int checked = 0;
+            while (true) {
+                for (; checked < log.size(); checked++) {
+                    if (pattern.matcher(log.get(checked)).find()) {
+                        return log.get(checked);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || (!process.isAlive() && eof)) {
+                    throw new AssertionError("no log line matching /" + pattern + "/ within " + timeout
+                            + "; log so far:\n" + String.join("\n", log));
+                }
+                try {
+                    log.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted", e);
+                }
+            }
+        }
+    }
+
+    String awaitLog(String regex) {
+        return awaitLog(Pattern.compile(regex), START_TIMEOUT);
+    }
+
+    /** Every line logged so far that matches. */
+    List<String> logLines(String regex) {
+        Pattern pattern = Pattern.compile(regex);
+        synchronized (log) {
+            return log.stream().filter(line -> pattern.matcher(line).find()).toList();
+        }
+    }
+
+    String logText() {
+        synchronized (log) {
+            return String.join("\n", log);
+        }
+    }
+
+    /** Sends a signal by name (TERM, HUP, KILL, ...) with kill(1), as an operator would. */
+    void signal(String name) {
+        Signals.send(name, pid());
+    }
+
+    int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("server still running after " + timeout + "; log:\n" + logText());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Child processes of the server: its workers in process mode. */
+    List<ProcessHandle> children() {
+        return process.toHandle().children().toList();
+    }
+
+    @Override
+    public void close() {
+        List<ProcessHandle> workers = process.toHandle().descendants().toList();
+        process.destroyForcibly();
+        workers.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void collectLog() {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                synchronized (log) {
+                    log.add(line);
+                    log.notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            // The process is gone; what it logged is kept.
+        } finally {
+            eof = true;
+            synchronized (log) {
+                log.notifyAll();
+            }
+        }
+    }
+}

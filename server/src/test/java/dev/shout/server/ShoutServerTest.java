@@ -1,0 +1,120 @@
+package dev.shout.server;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shout.server.config.DurationConverter;
+import dev.shout.server.config.Mode;
+import dev.shout.server.config.ServerConfig;
+import dev.shout.server.transform.TransformKind;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/**
+ * The command line as {@code main} runs it, its output captured. No test runs it with valid
+ * flags: that would start a server.
+ */
+@Timeout(10)
+class ShoutServerTest {
+
+    private static final String HINT = "Try 'shout-server --help' for more information.";
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+    @Test
+    void helpExitsZeroAndListsEveryFlag() {
+        Run run = run("--help");
+        assertEquals(0, run.exitCode());
+        assertEquals("", run.err());
+        assertAll(Stream.of("--host=", "--port=", "--mode=", "--threads=", "--transform=", "--shutdown-timeout=",
+                        "--backlog=", "--workers=", "--worker-jvm-opts=", "--max-connections=",
+                        "--connections-per-worker=", "--worker-timeout=", "-h, --help", "-V, --version")
+                .map(flag -> () -> assertTrue(run.out().contains(flag), flag + " missing from --help")));
+    }
+
+    @Test
+    void anUnknownFlagExitsTwoWithOneLineAndTheHint() {
+        Run run = run("--bogus");
+        assertEquals(2, run.exitCode());
+        assertEquals("", run.out());
+        List<String> lines = run.err().lines().toList();
+        assertEquals(2, lines.size(), run.err());
+        assertTrue(lines.get(0).startsWith("shout-server: ") && lines.get(0).contains("'--bogus'"), lines.get(0));
+        assertEquals(HINT, lines.get(1));
+    }
+
+    @Test
+    void aPortOutOfRangeExitsTwoWithTheConfigurationMessage() {
+        assertUsageError(run("--port", "70000"), "--port: 70000 (expected: 0..65535)");
+    }
+
+    @Test
+    void aZeroShutdownTimeoutExitsTwoWithTheConfigurationMessage() {
+        assertUsageError(run("--shutdown-timeout", "0"), "--shutdown-timeout: 0s (expected: > 0)");
+    }
+
+    @Test
+    void anUnknownTransformExitsTwoNamingTheFlagAndTheChoices() {
+        Run run = run("--transform", "lower");
+        assertEquals(2, run.exitCode());
+        List<String> lines = run.err().lines().toList();
+        assertEquals(2, lines.size(), run.err());
+        assertTrue(lines.get(0).startsWith("shout-server: "), lines.get(0));
+        assertTrue(lines.get(0).contains("--transform"), lines.get(0));
+        assertTrue(lines.get(0).contains("upper, ascii-upper or echo"), lines.get(0));
+        assertEquals(HINT, lines.get(1));
+    }
+
+    @Test
+    void parseGivesTheConfigurationTheFlagsDescribe() {
+        List<String> args = List.of("--mode", "thread", "--port", "0", "--transform", "echo");
+        ServerConfig expected = new ServerConfig(envOr("SHOUT_HOST", "127.0.0.1"), 0, Mode.THREAD, CPUS,
+                TransformKind.ECHO, new DurationConverter().convert(envOr("SHOUT_SHUTDOWN_TIMEOUT", "10s")), 1024,
+                CPUS, List.of(), 10_000, 10_000, Duration.ofSeconds(5), args);
+        assertEquals(expected, ShoutServer.parse(args));
+    }
+
+    @Test
+    void parseSplitsTheWorkerJvmOptions() {
+        ServerConfig config = ShoutServer.parse(List.of("--mode", "thread", "--worker-jvm-opts", " -Xmx128m  -Xss1m "));
+        assertEquals(List.of("-Xmx128m", "-Xss1m"), config.workerJvmOpts());
+    }
+
+    @Test
+    void parseRejectsAnInvalidConfiguration() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ShoutServer.parse(List.of("--mode", "thread", "--port", "70000")));
+        assertEquals("--port: 70000 (expected: 0..65535)", e.getMessage());
+    }
+
+    private static void assertUsageError(Run run, String message) {
+        assertEquals(2, run.exitCode());
+        assertEquals("", run.out());
+        assertEquals(List.of("shout-server: " + message, HINT), run.err().lines().toList());
+    }
+
+    /** A default the environment may override, as the flag's description says. */
+    private static String envOr(String variable, String fallback) {
+        return System.getenv().getOrDefault(variable, fallback);
+    }
+
+    private static Run run(String... args) {
+        CommandLine commandLine = ShoutServer.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    private record Run(int exitCode, String out, String err) {
+    }
+}

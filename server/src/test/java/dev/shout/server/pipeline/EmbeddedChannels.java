@@ -1,0 +1,69 @@
+package dev.shout.server.pipeline;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.shout.server.transform.TransformKind;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.ByteArrayOutputStream;
+
+/**
+ * Client connections as the server builds them, run on {@link EmbeddedChannel}s, and what
+ * they send back.
+ *
+ * <p>{@code EmbeddedEventLoop.inEventLoop()} is true for every thread, so whatever a test
+ * (or code it calls, like {@code OpenConnections.drain}) fires into the pipeline runs at once,
+ * on the calling thread.
+ */
+final class EmbeddedChannels {
+
+    /** The lead byte of "é" (C3 A9): the transform holds it until the rest of the character comes. */
+    static final byte E_ACUTE_LEAD = (byte) 0xC3;
+
+    private EmbeddedChannels() {
+    }
+
+    /** A connection with the pipeline {@link ShoutChannelInitializer} builds. */
+    static EmbeddedChannel connection(TransformKind transform, OpenConnections connections) {
+        return new EmbeddedChannel(new ShoutChannelInitializer(transform, connections));
+    }
+
+    /** A copy: the transforms change ASCII in place, which must not reach the caller's array. */
+    static ByteBuf bytes(byte... bytes) {
+        return Unpooled.copiedBuffer(bytes);
+    }
+
+    static ByteBuf utf8(String text) {
+        return Unpooled.copiedBuffer(text, UTF_8);
+    }
+
+    /** Everything the channel has sent and nobody has read yet; each buffer read is released. */
+    static byte[] sent(EmbeddedChannel ch) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (ByteBuf buf; (buf = ch.readOutbound()) != null; ) {
+            try {
+                out.writeBytes(ByteBufUtil.getBytes(buf));
+            } finally {
+                buf.release();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static String sentText(EmbeddedChannel ch) {
+        return new String(sent(ch), UTF_8);
+    }
+
+    /**
+     * Sends "ab" and the first byte of "é" to an uppercasing connection, checks that "AB" came
+     * back, and returns the channel, which now owes the client the held byte.
+     */
+    static <C extends EmbeddedChannel> C holdingHalfACharacter(C ch) {
+        ch.writeInbound(bytes((byte) 'a', (byte) 'b', E_ACUTE_LEAD));
+        assertEquals("AB", sentText(ch), "sent before the character was cut");
+        return ch;
+    }
+}

@@ -1,0 +1,252 @@
+package dev.shout.server.pipeline;
+
+import static dev.shout.server.pipeline.EmbeddedChannels.E_ACUTE_LEAD;
+import static dev.shout.server.pipeline.EmbeddedChannels.bytes;
+import static dev.shout.server.pipeline.EmbeddedChannels.connection;
+import static dev.shout.server.pipeline.EmbeddedChannels.holdingHalfACharacter;
+import static dev.shout.server.pipeline.EmbeddedChannels.sent;
+import static dev.shout.server.pipeline.EmbeddedChannels.sentText;
+import static dev.shout.server.pipeline.EmbeddedChannels.utf8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shout.server.transform.TransformKind;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The handler inside the pipeline {@link ShoutChannelInitializer} builds, on an
+ * {@link EmbeddedChannel}. The initializer runs there as it is: the two socket options it
+ * sets (half-closure, no delay) are unknown to an EmbeddedChannel's config and ignored.
+ *
+ * <p>An EmbeddedChannel is no {@link DuplexChannel}: it cannot shut its output, so on a drain
+ * the handler closes it instead. {@link SocketLikeChannel} can, for the path sockets take.
+ */
+@Timeout(10)
+class TransformHandlerTest {
+
+    private EmbeddedChannel ch;
+
+    @AfterEach
+    void nothingWasLeftUnreadOrFailed() {
+        assertFalse(ch.finishAndReleaseAll(), "the channel sent or passed on messages no test looked at");
+    }
+
+    @Test
+    void uppercasesWhatComesInAndSendsItBackInOrder() {
+        ch = connection(TransformKind.UPPER, new OpenConnections());
+        ch.writeInbound(utf8("hello, "));
+        ch.writeInbound(utf8("wörld"));
+        ch.writeInbound(utf8("!"));
+        assertEquals("HELLO, WÖRLD!", sentText(ch));
+    }
+
+    @Test
+    void aCharacterSplitAcrossTwoReadsComesOutWhole() {
+        ch = connection(TransformKind.UPPER, new OpenConnections());
+        ch.writeInbound(bytes((byte) 'n', (byte) 'a', E_ACUTE_LEAD));
+        ch.writeInbound(bytes((byte) 0xA9, (byte) 'e'));
+        assertEquals("NAÉE", sentText(ch));
+    }
+
+    @Test
+    void onInputShutdownTheHeldBytesAreSentUnchangedAndTheChannelCloses() {
+        ch = holdingHalfACharacter(connection(TransformKind.UPPER, new OpenConnections()));
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertArrayEquals(new byte[] {E_ACUTE_LEAD}, sent(ch));
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void halfClosedClientGetsEveryOwedByteEvenWhenItReadsSlowly() {
+        SocketLikeChannel socket = socket();
+        StalledPeer peer = stall(socket);
+        socket.writeInbound(utf8("hello"));
+        socket.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertTrue(socket.isOpen(), "closed while the client was still owed bytes");
+        peer.resume();
+        assertEquals("HELLO", sentText(socket));
+        assertFalse(socket.isOpen());
+    }
+
+    @Test
+    void onDrainTheOwedBytesAreSentAndAChannelThatCannotShutItsOutputIsClosed() {
+        ch = holdingHalfACharacter(connection(TransformKind.UPPER, new OpenConnections()));
+        ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+        assertArrayEquals(new byte[] {E_ACUTE_LEAD}, sent(ch));
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void onDrainASocketSendsWhatItOwesThenShutsItsOutputAndStaysOpenForTheClientToLeave() {
+        SocketLikeChannel socket = holdingHalfACharacter(socket());
+        socket.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+        assertArrayEquals(new byte[] {E_ACUTE_LEAD}, sent(socket));
+        assertTrue(socket.isOutputShutdown());
+        assertTrue(socket.isOpen());
+    }
+
+    @Test
+    void afterDrainWhatStillComesInIsReleasedAndNotSentBack() {
+        SocketLikeChannel socket = socket();
+        socket.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+        ByteBuf late = utf8("late");
+        socket.writeInbound(late);
+        assertEquals(0, late.refCnt(), "a discarded read must be released");
+        assertEquals("", sentText(socket));
+    }
+
+    @Test
+    void afterDrainTheClientLeavingClosesTheConnection() {
+        SocketLikeChannel socket = socket();
+        socket.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+        socket.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertFalse(socket.isOpen());
+        assertEquals("", sentText(socket), "nothing was owed");
+    }
+
+    @Disabled("bug: after a DrainEvent, ChannelInputShutdownEvent makes TransformHandler call ctx.close() at once,"
+            + " failing writes still pending; a client that half-closes while a drain is sending what it owes"
+            + " loses those bytes (without a drain the same event waits for the write, see"
+            + " halfClosedClientGetsEveryOwedByteEvenWhenItReadsSlowly)")
+    @Test
+    void halfClosedClientGetsEveryOwedByteDuringADrain() {
+        SocketLikeChannel socket = socket();
+        StalledPeer peer = stall(socket);
+        socket.writeInbound(utf8("hello"));
+        socket.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE);
+        socket.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        peer.resume();
+        assertEquals("HELLO", sentText(socket));
+        assertFalse(socket.isOpen());
+    }
+
+    @Test
+    void otherUserEventsArePassedOn() {
+        ch = connection(TransformKind.UPPER, new OpenConnections());
+        List<Object> heard = new ArrayList<>();
+        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                heard.add(evt);
+            }
+        });
+        ch.pipeline().fireUserEventTriggered("an event of another handler");
+        assertEquals(List.of("an event of another handler"), heard);
+        assertTrue(ch.isOpen());
+    }
+
+    private SocketLikeChannel socket() {
+        SocketLikeChannel socket = new SocketLikeChannel(
+                new ShoutChannelInitializer(TransformKind.UPPER, new OpenConnections()));
+        ch = socket;
+        return socket;
+    }
+
+    /** Puts a peer that does not read in front of the channel's wire. */
+    private static StalledPeer stall(EmbeddedChannel channel) {
+        StalledPeer peer = new StalledPeer();
+        channel.pipeline().addFirst(peer);
+        return peer;
+    }
+
+    /**
+     * A client that is not reading: flushes stop short of the wire until {@link #resume()}, so
+     * what the server writes stays owed in its outbound buffer, as on a socket whose peer's
+     * receive window is full.
+     */
+    private static final class StalledPeer extends ChannelOutboundHandlerAdapter {
+
+        private ChannelHandlerContext ctx;
+        private boolean stalled = true;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            if (!stalled) {
+                ctx.flush();
+            }
+        }
+
+        void resume() {
+            stalled = false;
+            ctx.flush();
+        }
+    }
+
+    /** An EmbeddedChannel that can shut its output, as a TCP socket ({@link DuplexChannel}) can. */
+    private static final class SocketLikeChannel extends EmbeddedChannel implements DuplexChannel {
+
+        private boolean outputShut;
+
+        SocketLikeChannel(ChannelHandler... handlers) {
+            super(handlers);
+        }
+
+        @Override
+        public boolean isOutputShutdown() {
+            return outputShut;
+        }
+
+        @Override
+        public ChannelFuture shutdownOutput() {
+            return shutdownOutput(newPromise());
+        }
+
+        @Override
+        public ChannelFuture shutdownOutput(ChannelPromise promise) {
+            outputShut = true;
+            return promise.setSuccess();
+        }
+
+        @Override
+        public boolean isInputShutdown() {
+            return false;
+        }
+
+        @Override
+        public ChannelFuture shutdownInput() {
+            return shutdownInput(newPromise());
+        }
+
+        @Override
+        public ChannelFuture shutdownInput(ChannelPromise promise) {
+            return promise.setFailure(new UnsupportedOperationException("the server never shuts its input"));
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public ChannelFuture shutdown() {
+            return shutdown(newPromise());
+        }
+
+        @Override
+        public ChannelFuture shutdown(ChannelPromise promise) {
+            return promise.setFailure(new UnsupportedOperationException("the server never shuts both ways"));
+        }
+    }
+}
