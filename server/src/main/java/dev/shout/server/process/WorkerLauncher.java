@@ -6,12 +6,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Starts worker JVMs from the master's own java binary and class path, with the master's
  * command line, so that a worker is the same program in the same version.
  */
 final class WorkerLauncher {
+
+    /**
+     * The share of the machine's (or container's) memory all workers' heaps may take together.
+     * Each JVM defaults to 25%, which with more than three workers and a master overcommits a
+     * container's limit; Netty's direct buffers take about as much again as the heap.
+     */
+    static final double WORKERS_HEAP_PERCENT = 35.0;
 
     private final ServerConfig config;
     private final Path controlSocket;
@@ -21,11 +29,19 @@ final class WorkerLauncher {
         this.controlSocket = controlSocket;
     }
 
+    private static boolean setsHeapSize(String jvmOption) {
+        return jvmOption.startsWith("-Xmx") || jvmOption.startsWith("-XX:MaxRAMPercentage")
+                || jvmOption.startsWith("-XX:MaxRAM=") || jvmOption.startsWith("-XX:MaxHeapSize");
+    }
+
     Process launch(int slot) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // A worker out of memory is better dead and replaced than limping.
         command.add("-XX:+ExitOnOutOfMemoryError");
+        if (config.workerJvmOpts().stream().noneMatch(WorkerLauncher::setsHeapSize)) {
+            command.add(String.format(Locale.ROOT, "-XX:MaxRAMPercentage=%.1f", WORKERS_HEAP_PERCENT / config.workers()));
+        }
         command.addAll(config.workerJvmOpts());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
