@@ -33,15 +33,15 @@ public final class ShoutServer implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = "${SHOUT_HOST:-127.0.0.1}",
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "${SHOUT_HOST:-127.0.0.1}",
             description = "Address to listen on (env SHOUT_HOST). Default: ${DEFAULT-VALUE}")
     private String host;
 
-    @Option(names = "--port", defaultValue = "${SHOUT_PORT:-8080}",
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${SHOUT_PORT:-8080}",
             description = "Port to listen on; 0 picks a free one (env SHOUT_PORT). Default: ${DEFAULT-VALUE}")
     private int port;
 
-    @Option(names = "--mode", defaultValue = "auto",
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "auto",
             description = "auto, thread or process. auto: process where the native epoll transport"
                     + " is available, thread elsewhere. Default: ${DEFAULT-VALUE}")
     private Mode mode;
@@ -51,39 +51,39 @@ public final class ShoutServer implements Callable<Integer> {
                     + " mode (default: 1)")
     private Integer threads;
 
-    @Option(names = "--transform", defaultValue = "upper", converter = TransformConverter.class,
+    @Option(names = "--transform", paramLabel = "NAME", defaultValue = "upper", converter = TransformConverter.class,
             description = "upper (Unicode, UTF-8), ascii-upper (like Python's bytes.upper()) or echo."
                     + " Default: ${DEFAULT-VALUE}")
     private TransformKind transform;
 
-    @Option(names = "--shutdown-timeout", defaultValue = "${SHOUT_SHUTDOWN_TIMEOUT:-10s}",
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "${SHOUT_SHUTDOWN_TIMEOUT:-10s}",
             converter = DurationConverter.class,
             description = "How long SIGTERM/SIGINT wait for connections to finish (env"
                     + " SHOUT_SHUTDOWN_TIMEOUT). Default: ${DEFAULT-VALUE}")
     private Duration shutdownTimeout;
 
-    @Option(names = "--backlog", defaultValue = "1024",
+    @Option(names = "--backlog", paramLabel = "N", defaultValue = "1024",
             description = "Kernel accept queue length. Default: ${DEFAULT-VALUE}")
     private int backlog;
 
     @Option(names = "--workers", paramLabel = "N",
-            description = "Process mode: worker processes. Default: CPUs (" + "${sys:shout.cpus:-the CPU count}" + ")")
+            description = "Process mode: worker processes. Default: the number of CPUs")
     private Integer workers;
 
     @Option(names = "--worker-jvm-opts", paramLabel = "OPTS", defaultValue = "",
             description = "Process mode: JVM options for each worker, space-separated, e.g. \"-Xmx128m\"")
     private String workerJvmOpts;
 
-    @Option(names = "--max-connections", defaultValue = "10000",
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000",
             description = "Connections served at once in all; more clients wait in the backlog."
                     + " Default: ${DEFAULT-VALUE}")
     private int maxConnections;
 
-    @Option(names = "--connections-per-worker", defaultValue = "10000",
+    @Option(names = "--connections-per-worker", paramLabel = "N", defaultValue = "10000",
             description = "Process mode: connections one worker serves at once. Default: ${DEFAULT-VALUE}")
     private int connectionsPerWorker;
 
-    @Option(names = "--worker-timeout", defaultValue = "5s", converter = DurationConverter.class,
+    @Option(names = "--worker-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
             description = "Process mode: a worker silent this long is replaced. Default: ${DEFAULT-VALUE}")
     private Duration workerTimeout;
 
