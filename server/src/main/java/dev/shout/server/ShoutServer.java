@@ -1,5 +1,6 @@
 package dev.shout.server;
 
+import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.Mode;
 import dev.shout.server.config.ServerConfig;
@@ -83,6 +84,34 @@ public final class ShoutServer implements Callable<Integer> {
             description = "Process mode: connections one worker serves at once. Default: ${DEFAULT-VALUE}")
     private int connectionsPerWorker;
 
+    @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "1000",
+            description = "Connections one client address may hold at once; more are closed at once."
+                    + " 0: no limit. Default: ${DEFAULT-VALUE}")
+    private int maxConnectionsPerIp;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "300s",
+            converter = DurationConverter.class,
+            description = "Close a connection that neither sends nor receives this long; 0: never."
+                    + " Default: ${DEFAULT-VALUE}")
+    private Duration idleTimeout;
+
+    @Option(names = "--half-closed-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "Close a client that half-closed and reads nothing more after this."
+                    + " Default: ${DEFAULT-VALUE}")
+    private Duration halfClosedTimeout;
+
+    @Option(names = "--max-pending-bytes", paramLabel = "BYTES", defaultValue = "65536",
+            description = "Bytes owed to one client above which the server stops reading from it"
+                    + " (the write-buffer high water mark; reading resumes below half). Default: ${DEFAULT-VALUE}")
+    private int maxPendingBytes;
+
+    @Option(names = "--write-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            converter = DurationConverter.class,
+            description = "Close a client owed more than --max-pending-bytes that reads nothing this long."
+                    + " Default: ${DEFAULT-VALUE}")
+    private Duration writeTimeout;
+
     @Option(names = "--worker-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
             description = "Process mode: a worker silent this long is replaced. Default: ${DEFAULT-VALUE}")
     private Duration workerTimeout;
@@ -133,10 +162,12 @@ public final class ShoutServer implements Callable<Integer> {
     private ServerConfig toConfig() {
         Mode resolved = mode.resolve(Transport.nativeAvailable());
         int defaultThreads = resolved == Mode.THREAD ? CPUS : 1;
-        return new ServerConfig(host, port, resolved, threads == null ? defaultThreads : threads, transform,
+        ConnectionPolicy connection = new ConnectionPolicy(
+                transform, idleTimeout, halfClosedTimeout, maxPendingBytes, writeTimeout);
+        return new ServerConfig(host, port, resolved, threads == null ? defaultThreads : threads, connection,
                 shutdownTimeout, backlog, workers == null ? CPUS : workers,
                 Arrays.stream(workerJvmOpts.trim().split("\\s+")).filter(opt -> !opt.isEmpty()).toList(),
-                maxConnections, connectionsPerWorker, workerTimeout,
+                maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout,
                 spec.commandLine().getParseResult().originalArgs());
     }
 
@@ -154,7 +185,7 @@ public final class ShoutServer implements Callable<Integer> {
             try {
                 return TransformKind.fromFlag(value);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("expected upper, ascii-upper or echo");
+                throw new CommandLine.TypeConversionException("'" + value + "' (expected: upper, ascii-upper or echo)");
             }
         }
     }

@@ -17,38 +17,50 @@ public final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {
-        if (value.equals("0")) {
+        String trimmed = value.trim();
+        if (trimmed.equals("0")) {
             return Duration.ZERO;
         }
-        Matcher matcher = DURATION.matcher(value.trim());
+        Matcher matcher = DURATION.matcher(trimmed);
         if (!matcher.matches()) {
             throw new TypeConversionException(
                     "'" + value + "' is not a duration (expected: a number with ms, s, m or h, e.g. 10s)");
         }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
+        try {
+            long amount = Long.parseLong(matcher.group(1));
+            Duration duration = switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+            duration.toMillis(); // every duration must be countable in milliseconds
+            return duration;
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new TypeConversionException("'" + value + "' is too long a duration");
+        }
     }
 
-    /** The inverse of {@link #convert}, for messages: the largest whole unit. */
+    /** The inverse of {@link #convert}, for messages: the largest whole unit. Never throws. */
     public static String format(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis == 0) {
+        long seconds = duration.getSeconds();
+        int nanos = duration.getNano();
+        if (nanos % 1_000_000 != 0) {
+            return duration.toString();
+        }
+        if (nanos != 0) {
+            try {
+                return Math.addExact(Math.multiplyExact(seconds, 1000), nanos / 1_000_000) + "ms";
+            } catch (ArithmeticException tooLong) {
+                return duration.toString();
+            }
+        }
+        if (seconds == 0) {
             return "0s";
         }
-        if (millis % 3_600_000 == 0) {
-            return millis / 3_600_000 + "h";
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
         }
-        if (millis % 60_000 == 0) {
-            return millis / 60_000 + "m";
-        }
-        if (millis % 1000 == 0) {
-            return millis / 1000 + "s";
-        }
-        return millis + "ms";
+        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
 }

@@ -1,5 +1,7 @@
 package dev.shout.server.config;
 
+import static dev.shout.server.config.Checks.check;
+
 import dev.shout.server.transform.TransformKind;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +13,8 @@ import java.util.Objects;
  *
  * @param mode thread or process, already resolved from {@link Mode#AUTO}
  * @param threads event loops serving connections: in all in thread mode, per worker in process mode
+ * @param connection how each client connection is served
+ * @param maxConnectionsPerAddress connections one client address may hold at once; 0 = no limit
  * @param originalArgs the command line as given, which workers are started with
  */
 public record ServerConfig(
@@ -18,19 +22,21 @@ public record ServerConfig(
         int port,
         Mode mode,
         int threads,
-        TransformKind transform,
+        ConnectionPolicy connection,
         Duration shutdownTimeout,
         int backlog,
         int workers,
         List<String> workerJvmOpts,
         int maxConnections,
+        int maxConnectionsPerAddress,
         int connectionsPerWorker,
         Duration workerTimeout,
         List<String> originalArgs) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(transform, "transform");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(connection, "connection");
         workerJvmOpts = List.copyOf(workerJvmOpts);
         originalArgs = List.copyOf(originalArgs);
         if (mode == Mode.AUTO) {
@@ -41,19 +47,13 @@ public record ServerConfig(
         check(backlog >= 1, "--backlog", backlog, ">= 1");
         check(workers >= 1, "--workers", workers, ">= 1");
         check(maxConnections >= 1, "--max-connections", maxConnections, ">= 1");
+        check(maxConnectionsPerAddress >= 0, "--max-connections-per-ip", maxConnectionsPerAddress, ">= 0");
         check(connectionsPerWorker >= 1, "--connections-per-worker", connectionsPerWorker, ">= 1");
-        checkPositive(shutdownTimeout, "--shutdown-timeout");
-        checkPositive(workerTimeout, "--worker-timeout");
+        Checks.positive(shutdownTimeout, "--shutdown-timeout");
+        Checks.positive(workerTimeout, "--worker-timeout");
     }
 
-    private static void check(boolean valid, String flag, Object value, String expected) {
-        if (!valid) {
-            throw new IllegalArgumentException(flag + ": " + value + " (expected: " + expected + ")");
-        }
-    }
-
-    private static void checkPositive(Duration duration, String flag) {
-        Objects.requireNonNull(duration, flag);
-        check(!duration.isNegative() && !duration.isZero(), flag, DurationConverter.format(duration), "> 0");
+    public TransformKind transform() {
+        return connection.transform();
     }
 }

@@ -5,7 +5,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,16 +20,16 @@ public final class OpenConnections {
     private static final Duration MAX_FLUSH_WINDOW = Duration.ofSeconds(2);
 
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final IntConsumer onClosed;
+    private final Consumer<Channel> onClosed;
     private int open;
 
-    /** @param onClosed told the number still open each time a connection closes */
-    public OpenConnections(IntConsumer onClosed) {
+    /** @param onClosed told of each connection that closes */
+    public OpenConnections(Consumer<Channel> onClosed) {
         this.onClosed = onClosed;
     }
 
     public OpenConnections() {
-        this(remaining -> { });
+        this(closed -> { });
     }
 
     void add(Channel ch) {
@@ -37,16 +37,15 @@ public final class OpenConnections {
             open++;
         }
         channels.add(ch);
-        ch.closeFuture().addListener(future -> closed());
+        ch.closeFuture().addListener(future -> closed(ch));
     }
 
-    private void closed() {
-        int remaining;
+    private void closed(Channel ch) {
         synchronized (this) {
-            remaining = --open;
+            --open;
             notifyAll();
         }
-        onClosed.accept(remaining);
+        onClosed.accept(ch);
     }
 
     public synchronized int size() {

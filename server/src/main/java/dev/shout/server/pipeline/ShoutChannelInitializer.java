@@ -1,10 +1,11 @@
 package dev.shout.server.pipeline;
 
-import dev.shout.server.transform.TransformKind;
+import dev.shout.server.config.ConnectionPolicy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 
 /**
@@ -13,31 +14,37 @@ import io.netty.channel.WriteBufferWaterMark;
  */
 public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
 
-    /**
-     * Above 64 KiB owed to a client the server stops reading from it; below 32 KiB it reads
-     * again. Set here, not left to Netty's defaults, because it bounds memory per connection.
-     */
-    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
-
-    private final TransformKind transform;
+    private final ConnectionPolicy policy;
     private final OpenConnections connections;
+    /**
+     * Above {@code --max-pending-bytes} owed to a client the server stops reading from it; below
+     * half of it, it reads again. Set here, not left to Netty's defaults, because it bounds
+     * memory per connection.
+     */
+    private final WriteBufferWaterMark waterMark;
 
-    public ShoutChannelInitializer(TransformKind transform, OpenConnections connections) {
-        this.transform = transform;
+    public ShoutChannelInitializer(ConnectionPolicy policy, OpenConnections connections) {
+        this.policy = policy;
         this.connections = connections;
+        this.waterMark = new WriteBufferWaterMark(policy.maxPendingBytes() / 2, policy.maxPendingBytes());
     }
 
     @Override
     protected void initChannel(Channel ch) {
         ChannelConfig config = ch.config();
-        config.setWriteBufferWaterMark(WATER_MARK);
+        config.setWriteBufferWaterMark(waterMark);
         // A client that half-closes still gets every byte it is owed (see TransformHandler).
         config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         config.setOption(ChannelOption.TCP_NODELAY, true);
         connections.add(ch);
-        ch.pipeline().addLast(
+        ChannelPipeline pipeline = ch.pipeline();
+        if (!policy.idleTimeout().isZero()) {
+            pipeline.addLast(new IdleTimeoutHandler(policy.idleTimeout()));
+        }
+        pipeline.addLast(
+                new StalledReaderHandler(policy.writeTimeout()),
                 BackpressureHandler.INSTANCE,
-                new TransformHandler(transform.newTransform()),
+                new TransformHandler(policy.transform().newTransform(), policy.halfClosedTimeout()),
                 ConnectionErrorHandler.INSTANCE);
     }
 }

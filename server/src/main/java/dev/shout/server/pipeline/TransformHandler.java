@@ -1,5 +1,6 @@
 package dev.shout.server.pipeline;
 
+import dev.shout.server.config.DurationConverter;
 import dev.shout.server.transform.StreamTransform;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -8,27 +9,42 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends each client its bytes back, transformed, in order, and ends the connection so that
- * no byte owed is lost: on the client's half-close it sends the rest and closes; when the
- * server drains ({@link DrainEvent}) it sends what it owes, shuts its output, and waits for
- * the client to close, discarding what still comes in, so that the close cannot reset the
- * connection under the client's unread reply.
+ * no byte owed is lost:
+ * <ul>
+ * <li>on the client's half-close it sends the rest and closes once it is written, or after
+ *     {@code --half-closed-timeout} if the client reads no more;</li>
+ * <li>when the server drains ({@link DrainEvent}) it sends what it owes, shuts its output and
+ *     waits for the client to close, discarding what still comes in, so that the close cannot
+ *     reset the connection under the client's unread reply;</li>
+ * <li>on a timeout ({@link CloseAfterFlushEvent}) it sends what the transform holds, then closes.</li>
+ * </ul>
  */
 final class TransformHandler extends ChannelInboundHandlerAdapter {
 
-    private final StreamTransform transform;
-    private boolean outputShut;
+    private static final Logger log = LoggerFactory.getLogger(TransformHandler.class);
 
-    TransformHandler(StreamTransform transform) {
+    private final StreamTransform transform;
+    private final Duration halfClosedTimeout;
+    /** Set once the last bytes were handed to the channel: nothing more is sent after it. */
+    private ChannelFuture lastWrite;
+
+    TransformHandler(StreamTransform transform, Duration halfClosedTimeout) {
         this.transform = transform;
+        this.halfClosedTimeout = halfClosedTimeout;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
-        if (outputShut) {
+        if (lastWrite != null) {
             in.release();
             return;
         }
@@ -49,20 +65,31 @@ final class TransformHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            if (outputShut) {
-                ctx.close();
-            } else {
-                outputShut = true;
-                ctx.writeAndFlush(transform.finish(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
-            }
+            clientHalfClosed(ctx);
         } else if (evt == DrainEvent.INSTANCE) {
-            if (!outputShut) {
-                outputShut = true;
-                ctx.writeAndFlush(transform.finish(ctx.alloc())).addListener((ChannelFutureListener) TransformHandler::shutdownOutput);
+            if (lastWrite == null) {
+                writeLast(ctx).addListener((ChannelFutureListener) TransformHandler::shutdownOutput);
             }
+        } else if (evt == CloseAfterFlushEvent.INSTANCE) {
+            (lastWrite == null ? writeLast(ctx) : lastWrite).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.fireUserEventTriggered(evt);
         }
+    }
+
+    private void clientHalfClosed(ChannelHandlerContext ctx) {
+        (lastWrite == null ? writeLast(ctx) : lastWrite).addListener(ChannelFutureListener.CLOSE);
+        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
+            log.info("{} half-closed and read nothing for {}: closing", ctx.channel(),
+                    DurationConverter.format(halfClosedTimeout));
+            ctx.close();
+        }, halfClosedTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ctx.channel().closeFuture().addListener(closed -> timeout.cancel(false));
+    }
+
+    private ChannelFuture writeLast(ChannelHandlerContext ctx) {
+        lastWrite = ctx.writeAndFlush(transform.finish(ctx.alloc()));
+        return lastWrite;
     }
 
     private static void shutdownOutput(ChannelFuture written) {

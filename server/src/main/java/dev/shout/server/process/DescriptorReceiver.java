@@ -50,7 +50,7 @@ final class DescriptorReceiver extends ChannelInboundHandlerAdapter {
             if (!registered.isSuccess()) {
                 log.warn("could not serve a connection handed over by the master", registered.cause());
                 connection.unsafe().closeForcibly();
-                reporter.released();
+                reporter.released(Worker.clientOf(connection));
             }
         });
     }

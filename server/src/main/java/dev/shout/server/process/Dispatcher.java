@@ -1,5 +1,6 @@
 package dev.shout.server.process;
 
+import dev.shout.server.pipeline.AddressLimiter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,6 +29,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
     private static final int MAX_ATTEMPTS = 3;
 
     private final WorkerPool pool;
+    private final AddressLimiter addressLimiter;
     private final int maxConnections;
     /** Accepted, not yet handed off: at most a read's worth, since accepting pauses when full. */
     private final Deque<Accepted> waiting = new ArrayDeque<>();
@@ -35,8 +37,9 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
     private final Set<Channel> unflushedLinks = new LinkedHashSet<>();
     private Channel serverChannel;
 
-    Dispatcher(WorkerPool pool, int maxConnections) {
+    Dispatcher(WorkerPool pool, AddressLimiter addressLimiter, int maxConnections) {
         this.pool = pool;
+        this.addressLimiter = addressLimiter;
         this.maxConnections = maxConnections;
     }
 
@@ -47,7 +50,12 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        waiting.add(new Accepted((EpollSocketChannel) msg, 0));
+        EpollSocketChannel connection = (EpollSocketChannel) msg;
+        if (!addressLimiter.tryAcquire(WorkerProcess.clientOf(connection))) {
+            connection.unsafe().closeForcibly();
+            return;
+        }
+        waiting.add(new Accepted(connection, 0));
         dispatchWaiting();
     }
 
@@ -84,7 +92,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
         if (!waiting.isEmpty()) {
             log.info("closing {} connections that were waiting for a worker", waiting.size());
         }
-        waiting.forEach(accepted -> accepted.connection().unsafe().closeForcibly());
+        waiting.forEach(accepted -> close(accepted.connection()));
         waiting.clear();
     }
 
@@ -127,8 +135,13 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
         } else {
             log.error("closing {}: no worker could take it ({})", connection.remoteAddress(),
                     written.cause().toString());
-            connection.unsafe().closeForcibly();
+            close(connection);
         }
+    }
+
+    private void close(EpollSocketChannel connection) {
+        addressLimiter.release(WorkerProcess.clientOf(connection));
+        connection.unsafe().closeForcibly();
     }
 
     /** An accepted connection and how many hand-offs of it failed. */

@@ -2,40 +2,64 @@ package dev.shout.server.process;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
- * What a worker tells the master over its link, in fixed five-byte frames: a type byte and a
- * count. The other direction carries only file descriptors (SCM_RIGHTS), and orders to a
+ * What a worker tells the master over its link, in small length-prefixed frames: a length
+ * byte, a type byte, a count, and for a closed connection its client's address (4 or 16
+ * bytes). The other direction carries only file descriptors (SCM_RIGHTS), and orders to a
  * worker are signals, so the link needs no richer protocol.
  */
-record LinkMessage(Type type, int count) {
+record LinkMessage(Type type, int count, InetAddress address) {
 
-    static final int FRAME_LENGTH = 5;
+    /** The longest frame, length byte excluded: type, count and an IPv6 address. */
+    static final int MAX_FRAME_LENGTH = 1 + 4 + 16;
 
     enum Type {
         /** Still alive; {@code count} connections open. Sent twice a second. */
         HEARTBEAT,
         /**
-         * {@code count} more descriptors arrived and none of them has been read from: the master
-         * may close its copies, and bounds the descriptors in flight with these.
+         * One more descriptor arrived and has not been read from: the master may close its copy,
+         * and bounds the descriptors in flight with these.
          */
         RECEIVED,
-        /** {@code count} more connections ended; their slots are free. */
+        /** A connection from {@code address} ended; its slot is free. */
         RELEASED,
         /** The worker was told to stop and is draining: send it nothing more. */
         DRAINING
     }
 
-    ByteBuf encode(ByteBufAllocator alloc) {
-        return alloc.buffer(FRAME_LENGTH).writeByte(type.ordinal()).writeInt(count);
+    LinkMessage(Type type, int count) {
+        this(type, count, null);
     }
 
-    /** Reads one frame, as split by a {@code FixedLengthFrameDecoder(FRAME_LENGTH)}. */
+    ByteBuf encode(ByteBufAllocator alloc) {
+        byte[] addressBytes = address == null ? new byte[0] : address.getAddress();
+        return alloc.buffer(1 + 5 + addressBytes.length)
+                .writeByte(5 + addressBytes.length)
+                .writeByte(type.ordinal())
+                .writeInt(count)
+                .writeBytes(addressBytes);
+    }
+
+    /** Reads one frame, its length byte already stripped by a {@code LengthFieldBasedFrameDecoder}. */
     static LinkMessage decode(ByteBuf frame) {
         int type = frame.readUnsignedByte();
         if (type >= Type.values().length) {
             throw new IllegalArgumentException("unknown link message type " + type);
         }
-        return new LinkMessage(Type.values()[type], frame.readInt());
+        int count = frame.readInt();
+        InetAddress address = null;
+        if (frame.isReadable()) {
+            byte[] bytes = new byte[frame.readableBytes()];
+            frame.readBytes(bytes);
+            try {
+                address = InetAddress.getByAddress(bytes);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("link message with a " + bytes.length + "-byte address", e);
+            }
+        }
+        return new LinkMessage(Type.values()[type], count, address);
     }
 }

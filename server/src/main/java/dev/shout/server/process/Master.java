@@ -5,6 +5,7 @@ import dev.shout.server.ServerStartException;
 import dev.shout.server.ShutdownSignals;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
+import dev.shout.server.pipeline.AddressLimiter;
 import dev.shout.server.transport.Transport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -39,8 +40,10 @@ public final class Master implements WorkerPool.Events {
 
     public Master(ServerConfig config) {
         this.config = config;
-        this.pool = new WorkerPool(config, loop, this);
-        this.dispatcher = new Dispatcher(pool, config.maxConnections());
+        AddressLimiter addressLimiter = new AddressLimiter(config.maxConnectionsPerAddress());
+        addressLimiter.reportRefusalsEverySecond(loop);
+        this.pool = new WorkerPool(config, loop, addressLimiter, this);
+        this.dispatcher = new Dispatcher(pool, addressLimiter, config.maxConnections());
         this.signals = ShutdownSignals.install(() -> loop.execute(pool::rollingRestart));
     }
 

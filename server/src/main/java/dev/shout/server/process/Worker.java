@@ -13,6 +13,8 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.DomainSocketReadMode;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,9 +48,9 @@ final class Worker {
         try {
             Channel link = connectLink(loops, signals);
             LinkReporter reporter = new LinkReporter(link);
-            OpenConnections connections = new OpenConnections(remaining -> reporter.released());
+            OpenConnections connections = new OpenConnections(closed -> reporter.released(clientOf(closed)));
             link.pipeline().addLast(new DescriptorReceiver(
-                    loops, new ShoutChannelInitializer(config.transform(), connections), reporter));
+                    loops, new ShoutChannelInitializer(config.connection(), connections), reporter));
             link.config().setAutoRead(true);
             reporter.startHeartbeats(connections::size);
             log.info("worker ready (pid {}, {} event loops)", ProcessHandle.current().pid(), config.threads());
@@ -61,8 +63,9 @@ final class Worker {
             reporter.draining();
             long start = System.nanoTime();
             // The master answers DRAINING by shutting its side of the link once every descriptor
-            // already sent is out; until then connections may still arrive.
-            if (!link.closeFuture().awaitUninterruptibly(config.shutdownTimeout().toMillis())) {
+            // already sent is out; until then connections may still arrive. Half the shutdown
+            // timeout at most goes to that wait, so that the drain keeps at least the other half.
+            if (!link.closeFuture().awaitUninterruptibly(config.shutdownTimeout().dividedBy(2).toMillis())) {
                 log.warn("the master did not close the link: draining anyway");
             }
             log.info("draining {} connections", connections.size());
@@ -72,6 +75,10 @@ final class Worker {
         } finally {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         }
+    }
+
+    static InetAddress clientOf(Channel connection) {
+        return ((InetSocketAddress) connection.remoteAddress()).getAddress();
     }
 
     private Channel connectLink(EventLoopGroup loops, ShutdownSignals signals) {

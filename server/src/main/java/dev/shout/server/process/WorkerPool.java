@@ -1,13 +1,14 @@
 package dev.shout.server.process;
 
 import dev.shout.server.config.ServerConfig;
+import dev.shout.server.pipeline.AddressLimiter;
 import dev.shout.server.process.WorkerProcess.State;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.FixedLengthFrameDecoder;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ final class WorkerPool {
     private final ServerConfig config;
     private final EventLoop loop;
     private final Events events;
+    private final AddressLimiter addressLimiter;
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final int[] slotCrashes;
     /** Rolling restart: the new worker of a slot, and the old one it replaces once ready. */
@@ -71,9 +73,10 @@ final class WorkerPool {
     private boolean announcedReady;
     private boolean stopping;
 
-    WorkerPool(ServerConfig config, EventLoop loop, Events events) {
+    WorkerPool(ServerConfig config, EventLoop loop, AddressLimiter addressLimiter, Events events) {
         this.config = config;
         this.loop = loop;
+        this.addressLimiter = addressLimiter;
         this.events = events;
         this.slotCrashes = new int[config.workers() + 1];
     }
@@ -93,7 +96,7 @@ final class WorkerPool {
 
     void linked(long pid, Channel link) {
         WorkerProcess worker = find(pid);
-        link.pipeline().addLast(new FixedLengthFrameDecoder(LinkMessage.FRAME_LENGTH),
+        link.pipeline().addLast(new LengthFieldBasedFrameDecoder(1 + LinkMessage.MAX_FRAME_LENGTH, 0, 1, 0, 1),
                 new MasterLinkHandler(this, worker));
         worker.linked(link);
         bootFailuresInARow = 0;
@@ -120,7 +123,8 @@ final class WorkerPool {
                 events.capacityChanged();
             }
             case RELEASED -> {
-                worker.released(message.count());
+                worker.released(message.address());
+                addressLimiter.release(message.address());
                 events.capacityChanged();
             }
             case DRAINING -> draining(worker);
@@ -260,6 +264,7 @@ final class WorkerPool {
 
     private void exited(WorkerProcess worker) {
         workers.remove(worker);
+        worker.clientsHeld().forEach(addressLimiter::release);
         WorkerProcess replaced = replacing.remove(worker);
         int code = worker.process().exitValue();
         String how = describeExit(code);

@@ -3,7 +3,11 @@ package dev.shout.server.process;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import java.util.ArrayDeque;
+import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Deque;
 import java.util.List;
 
@@ -42,6 +46,8 @@ final class WorkerProcess {
      * still untouched, can go to another worker.
      */
     private final Deque<EpollSocketChannel> unacknowledged = new ArrayDeque<>();
+    /** Connections it holds by client address, for {@code --max-connections-per-ip}. */
+    private final Map<InetAddress, Integer> clients = new HashMap<>();
     private int reportedOpen;
     /** True when the master chose to retire it, so its exit needs no replacement. */
     private boolean retiredByMaster;
@@ -133,12 +139,33 @@ final class WorkerProcess {
 
     void sent(EpollSocketChannel connection) {
         open++;
+        clients.merge(clientOf(connection), 1, Integer::sum);
         unacknowledged.add(connection);
     }
 
     void sendFailed(EpollSocketChannel connection) {
-        open--;
+        forget(connection);
         unacknowledged.remove(connection);
+    }
+
+    void released(InetAddress client) {
+        open--;
+        clients.computeIfPresent(client, (address, count) -> count == 1 ? null : count - 1);
+    }
+
+    /** The client address of every connection it still holds, once per connection: for when it dies. */
+    List<InetAddress> clientsHeld() {
+        List<InetAddress> held = new ArrayList<>();
+        clients.forEach((address, count) -> held.addAll(Collections.nCopies(count, address)));
+        return held;
+    }
+
+    private void forget(EpollSocketChannel connection) {
+        released(clientOf(connection));
+    }
+
+    static InetAddress clientOf(EpollSocketChannel connection) {
+        return connection.remoteAddress().getAddress();
     }
 
     /** The worker holds the oldest {@code count} connections now: the master's copies can go. */
@@ -152,13 +179,10 @@ final class WorkerProcess {
     List<EpollSocketChannel> takeUnacknowledged() {
         List<EpollSocketChannel> taken = new ArrayList<>(unacknowledged);
         unacknowledged.clear();
-        open -= taken.size();
+        taken.forEach(this::forget);
         return taken;
     }
 
-    void released(int count) {
-        open -= count;
-    }
 
     String name() {
         return "worker-" + slot + " (pid " + pid() + ")";

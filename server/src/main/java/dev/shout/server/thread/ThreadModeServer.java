@@ -4,14 +4,17 @@ import dev.shout.server.ServerStartException;
 import dev.shout.server.ShutdownSignals;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
+import dev.shout.server.pipeline.AddressLimiter;
 import dev.shout.server.pipeline.OpenConnections;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +35,22 @@ public final class ThreadModeServer {
         EventLoopGroup acceptor = transport.newGroup(1, "acceptor");
         EventLoopGroup loops = transport.newGroup(config.threads(), "io");
         OpenConnections connections = new OpenConnections();
+        AddressLimiter addressLimiter = new AddressLimiter(config.maxConnectionsPerAddress());
+        addressLimiter.reportRefusalsEverySecond(acceptor.next());
         try {
             Channel server = bind(new ServerBootstrap()
                     .group(acceptor, loops)
                     .channel(transport.serverChannelClass())
                     .option(ChannelOption.SO_BACKLOG, config.backlog())
                     .option(ChannelOption.SO_REUSEADDR, true)
-                    .handler(new ConnectionLimiter(config.maxConnections()))
-                    .childHandler(new ShoutChannelInitializer(config.transform(), connections)));
+                    .handler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel serverChannel) {
+                            serverChannel.pipeline().addLast(new AddressLimitHandler(addressLimiter),
+                                    new ConnectionLimiter(config.maxConnections()));
+                        }
+                    })
+                    .childHandler(new ShoutChannelInitializer(config.connection(), connections)));
             log.info("shout listening on {} (mode=thread, transform={}, transport={}, threads={})",
                     ServerStartException.format((InetSocketAddress) server.localAddress()),
                     config.transform(), transport, config.threads());
@@ -51,8 +62,8 @@ public final class ThreadModeServer {
             log.info("stopped");
             return 0;
         } finally {
-            acceptor.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
-            loops.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
@@ -62,6 +73,6 @@ public final class ThreadModeServer {
             return bootstrap.bind(address).sync().channel();
         } catch (Exception e) {
             throw new ServerStartException(address, e);
-        } 
+        }
     }
 }

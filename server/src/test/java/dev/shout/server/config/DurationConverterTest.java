@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,9 +39,6 @@ class DurationConverterTest {
         assertEquals("'ten' is not a duration (expected: a number with ms, s, m or h, e.g. 10s)", e.getMessage());
     }
 
-    @Disabled("bug: a number too large for a long or for a Duration escapes as NumberFormatException"
-            + " (99999999999999999999s) or ArithmeticException (9999999999999999h), not TypeConversionException;"
-            + " picocli then prints 'cannot convert ... (java.lang.NumberFormatException: For input string: ...)'")
     @ParameterizedTest(name = "''{0}''")
     @ValueSource(strings = {"99999999999999999999s", "9999999999999999h"})
     void rejectsANumberTooLargeForADuration(String flag) {

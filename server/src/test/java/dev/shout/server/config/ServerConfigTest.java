@@ -12,7 +12,6 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,6 +25,7 @@ class ServerConfigTest {
     static Stream<Arguments> invalidValues() {
         return Stream.of(
                 invalid("port above 65535", c -> c.port = 70000, "--port: 70000 (expected: 0..65535)"),
+                invalid("port just past the last", c -> c.port = 65536, "--port: 65536 (expected: 0..65535)"),
                 invalid("negative port", c -> c.port = -1, "--port: -1 (expected: 0..65535)"),
                 invalid("no threads", c -> c.threads = 0, "--threads: 0 (expected: >= 1)"),
                 invalid("no backlog", c -> c.backlog = 0, "--backlog: 0 (expected: >= 1)"),
@@ -41,6 +41,18 @@ class ServerConfigTest {
                         "--worker-timeout: 0s (expected: > 0)"),
                 invalid("negative worker timeout", c -> c.workerTimeout = Duration.ofMillis(-250),
                         "--worker-timeout: -250ms (expected: > 0)"),
+                invalid("shutdown timeout over a day", c -> c.shutdownTimeout = Duration.ofHours(25),
+                        "--shutdown-timeout: 25h (expected: <= 24h)"),
+                invalid("negative per-address limit", c -> c.maxConnectionsPerAddress = -1,
+                        "--max-connections-per-ip: -1 (expected: >= 0)"),
+                invalid("negative idle timeout", c -> c.idleTimeout = Duration.ofSeconds(-1),
+                        "--idle-timeout: -1s (expected: >= 0)"),
+                invalid("zero half-closed timeout", c -> c.halfClosedTimeout = Duration.ZERO,
+                        "--half-closed-timeout: 0s (expected: > 0)"),
+                invalid("tiny pending limit", c -> c.maxPendingBytes = 100,
+                        "--max-pending-bytes: 100 (expected: 1024..67108864)"),
+                invalid("zero write timeout", c -> c.writeTimeout = Duration.ZERO,
+                        "--write-timeout: 0s (expected: > 0)"),
                 invalid("unresolved mode", c -> c.mode = Mode.AUTO,
                         "--mode: auto must be resolved before the configuration is built"));
     }
@@ -87,16 +99,11 @@ class ServerConfigTest {
                 assertThrows(NullPointerException.class, () -> build(c -> c.workerTimeout = null)).getMessage());
     }
 
-    @Disabled("bug: ServerConfig checks host and transform for null but not mode; a null mode is accepted,"
-            + " and ShoutServer.call() would run it as process mode (anything not THREAD)")
     @Test
     void requiresAMode() {
         assertThrows(NullPointerException.class, () -> build(c -> c.mode = null));
     }
 
-    @Disabled("bug: a negative duration too large for milliseconds (--shutdown-timeout -9999999999999h) makes"
-            + " DurationConverter.format, called to word the rejection, throw ArithmeticException; the CLI"
-            + " then exits 1 with a stack trace instead of 2 with the one-line message")
     @Test
     void rejectsAHugeNegativeTimeoutWithTheFlagMessage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -142,18 +149,26 @@ class ServerConfigTest {
         Mode mode = Mode.THREAD;
         int threads = 4;
         TransformKind transform = TransformKind.UPPER;
+        Duration idleTimeout = Duration.ofMinutes(5);
+        Duration halfClosedTimeout = Duration.ofSeconds(30);
+        int maxPendingBytes = 65_536;
+        Duration writeTimeout = Duration.ofSeconds(60);
         Duration shutdownTimeout = Duration.ofSeconds(10);
         int backlog = 1024;
         int workers = 4;
         List<String> workerJvmOpts = List.of();
         int maxConnections = 10_000;
+        int maxConnectionsPerAddress = 1000;
         int connectionsPerWorker = 10_000;
         Duration workerTimeout = Duration.ofSeconds(5);
         List<String> originalArgs = List.of();
 
         ServerConfig build() {
-            return new ServerConfig(host, port, mode, threads, transform, shutdownTimeout, backlog, workers,
-                    workerJvmOpts, maxConnections, connectionsPerWorker, workerTimeout, originalArgs);
+            ConnectionPolicy connection = new ConnectionPolicy(
+                    transform, idleTimeout, halfClosedTimeout, maxPendingBytes, writeTimeout);
+            return new ServerConfig(host, port, mode, threads, connection, shutdownTimeout, backlog, workers,
+                    workerJvmOpts, maxConnections, maxConnectionsPerAddress, connectionsPerWorker, workerTimeout,
+                    originalArgs);
         }
     }
 }

@@ -3,12 +3,14 @@ package dev.shout.server.pipeline;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.transform.TransformKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 
 /**
  * Client connections as the server builds them, run on {@link EmbeddedChannel}s, and what
@@ -26,9 +28,15 @@ final class EmbeddedChannels {
     private EmbeddedChannels() {
     }
 
+    /** The server's default limits, with {@code transform}. */
+    static ConnectionPolicy policy(TransformKind transform) {
+        return new ConnectionPolicy(transform, Duration.ofMinutes(5), Duration.ofSeconds(30), 65_536,
+                Duration.ofMinutes(1));
+    }
+
     /** A connection with the pipeline {@link ShoutChannelInitializer} builds. */
     static EmbeddedChannel connection(TransformKind transform, OpenConnections connections) {
-        return new EmbeddedChannel(new ShoutChannelInitializer(transform, connections));
+        return new EmbeddedChannel(new ShoutChannelInitializer(policy(transform), connections));
     }
 
     /** A copy: the transforms change ASCII in place, which must not reach the caller's array. */

@@ -3,6 +3,7 @@ package dev.shout.server.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 
+import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.transform.TransformKind;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandler;
@@ -12,6 +13,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +34,27 @@ class ShoutChannelInitializerTest {
     }
 
     @Test
-    void buildsBackpressureThenTransformThenErrorHandling() {
+    void buildsTimeoutsThenBackpressureThenTransformThenErrorHandling() {
+        assertEquals(List.of(IdleTimeoutHandler.class, StalledReaderHandler.class, BackpressureHandler.class,
+                TransformHandler.class, ConnectionErrorHandler.class), handlerClasses(connection()));
+    }
+
+    @Test
+    void leavesTheIdleTimeoutOutWhenItIsOff() {
+        ConnectionPolicy noIdleTimeout = new ConnectionPolicy(TransformKind.UPPER, Duration.ZERO,
+                Duration.ofSeconds(30), 65_536, Duration.ofMinutes(1));
+        EmbeddedChannel ch = new EmbeddedChannel(new ShoutChannelInitializer(noIdleTimeout, connections));
+        channels.add(ch);
+        assertEquals(List.of(StalledReaderHandler.class, BackpressureHandler.class, TransformHandler.class,
+                ConnectionErrorHandler.class), handlerClasses(ch));
+    }
+
+    private static List<Class<?>> handlerClasses(EmbeddedChannel ch) {
         List<Class<?>> handlers = new ArrayList<>();
-        for (Map.Entry<String, ChannelHandler> entry : connection().pipeline()) {
+        for (Map.Entry<String, ChannelHandler> entry : ch.pipeline()) {
             handlers.add(entry.getValue().getClass());
         }
-        assertEquals(List.of(BackpressureHandler.class, TransformHandler.class, ConnectionErrorHandler.class),
-                handlers);
+        return handlers;
     }
 
     @Test
@@ -72,7 +88,7 @@ class ShoutChannelInitializerTest {
         try {
             NioSocketChannel ch = new NioSocketChannel();
             ch.config().setAllowHalfClosure(false).setTcpNoDelay(false);
-            ch.pipeline().addLast(new ShoutChannelInitializer(TransformKind.ECHO, connections));
+            ch.pipeline().addLast(new ShoutChannelInitializer(EmbeddedChannels.policy(TransformKind.ECHO), connections));
             group.register(ch).syncUninterruptibly();
             try {
                 assertEquals(Boolean.TRUE, ch.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE));

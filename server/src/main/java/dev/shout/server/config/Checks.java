@@ -1,0 +1,37 @@
+package dev.shout.server.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Validation for configuration records, with messages that name the flag: {@code --port: 70000 (expected: 0..65535)}. */
+final class Checks {
+
+    /** The longest duration any flag takes; beyond it arithmetic in nanoseconds would overflow anyway. */
+    static final Duration MAX_DURATION = Duration.ofDays(1);
+
+    private Checks() {
+    }
+
+    static void check(boolean valid, String flag, Object value, String expected) {
+        if (!valid) {
+            throw new IllegalArgumentException(flag + ": " + value + " (expected: " + expected + ")");
+        }
+    }
+
+    static void positive(Duration duration, String flag) {
+        Objects.requireNonNull(duration, flag);
+        check(duration.compareTo(Duration.ZERO) > 0, flag, DurationConverter.format(duration), "> 0");
+        atMostADay(duration, flag);
+    }
+
+    /** For timeouts where 0 means "off". */
+    static void positiveOrOff(Duration duration, String flag) {
+        Objects.requireNonNull(duration, flag);
+        check(!duration.isNegative(), flag, DurationConverter.format(duration), ">= 0");
+        atMostADay(duration, flag);
+    }
+
+    private static void atMostADay(Duration duration, String flag) {
+        check(duration.compareTo(MAX_DURATION) <= 0, flag, DurationConverter.format(duration), "<= 24h");
+    }
+}

@@ -1,0 +1,31 @@
+package dev.shout.server.pipeline;
+
+import dev.shout.server.config.DurationConverter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Closes a connection that has neither sent nor received anything for {@code --idle-timeout}. */
+final class IdleTimeoutHandler extends IdleStateHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(IdleTimeoutHandler.class);
+
+    private final Duration timeout;
+
+    IdleTimeoutHandler(Duration timeout) {
+        super(0, 0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        this.timeout = timeout;
+    }
+
+    @Override
+    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
+        if (evt.isFirst()) {
+            log.info("{} idle for {}: closing", ctx.channel(), DurationConverter.format(timeout));
+            ctx.pipeline().fireUserEventTriggered(CloseAfterFlushEvent.INSTANCE);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.shout.server.pipeline;
+
+import dev.shout.server.config.DurationConverter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes a connection whose client reads nothing for {@code --write-timeout} while it is owed
+ * more than the high water mark. Backpressure already stopped reading from it, so it costs
+ * little, but it would hold its buffers and descriptor for ever.
+ */
+final class StalledReaderHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(StalledReaderHandler.class);
+
+    private final Duration timeout;
+    private ScheduledFuture<?> check;
+    private long pendingAtLastCheck;
+
+    StalledReaderHandler(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            cancel();
+        } else if (check == null) {
+            schedule(ctx);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancel();
+        ctx.fireChannelInactive();
+    }
+
+    private void schedule(ChannelHandlerContext ctx) {
+        pendingAtLastCheck = pending(ctx);
+        check = ctx.executor().schedule(() -> check(ctx), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void check(ChannelHandlerContext ctx) {
+        check = null;
+        if (ctx.channel().isWritable() || !ctx.channel().isActive()) {
+            return;
+        }
+        long pending = pending(ctx);
+        if (pending < pendingAtLastCheck) {
+            schedule(ctx); // the client read something: give it another period
+            return;
+        }
+        log.info("{} read nothing for {} with {} bytes owed: closing", ctx.channel(),
+                DurationConverter.format(timeout), pending);
+        ctx.close();
+    }
+
+    private static long pending(ChannelHandlerContext ctx) {
+        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    private void cancel() {
+        if (check != null) {
+            check.cancel(false);
+            check = null;
+        }
+    }
+}
