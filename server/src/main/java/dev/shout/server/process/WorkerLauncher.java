@@ -3,6 +3,7 @@ package dev.shout.server.process;
 import dev.shout.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,16 @@ final class WorkerLauncher {
                 || jvmOption.startsWith("-XX:MaxRAM=") || jvmOption.startsWith("-XX:MaxHeapSize");
     }
 
+    /**
+     * The master's own Netty and logging settings ({@code -Dio.netty.*}, {@code -Dorg.slf4j.*}),
+     * so that e.g. leak detection or a debug log level given to the master covers its workers too.
+     */
+    private static List<String> inheritedSystemProperties() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(arg -> arg.startsWith("-Dio.netty.") || arg.startsWith("-Dorg.slf4j."))
+                .toList();
+    }
+
     Process launch(int slot) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -42,6 +53,7 @@ final class WorkerLauncher {
         if (config.workerJvmOpts().stream().noneMatch(WorkerLauncher::setsHeapSize)) {
             command.add(String.format(Locale.ROOT, "-XX:MaxRAMPercentage=%.1f", WORKERS_HEAP_PERCENT / config.workers()));
         }
+        command.addAll(inheritedSystemProperties());
         command.addAll(config.workerJvmOpts());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
