@@ -2,6 +2,7 @@ package dev.shout.server;
 
 import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.config.DurationConverter;
+import dev.shout.server.config.MetricsConfig;
 import dev.shout.server.config.Mode;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.process.Master;
@@ -12,6 +13,7 @@ import dev.shout.server.transport.Transport;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +114,20 @@ public final class ShoutServer implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}")
     private Duration writeTimeout;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve /metrics (Prometheus) and /health on this port; 0 picks a free one."
+                    + " Default: off")
+    private Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "ADDRESS",
+            description = "Address of the metrics endpoint. Default: the --host address")
+    private String metricsHost;
+
+    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "0",
+            converter = DurationConverter.class,
+            description = "Log the headline figures this often; 0: never. Default: ${DEFAULT-VALUE}")
+    private Duration statsInterval;
+
     @Option(names = "--worker-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
             description = "Process mode: a worker silent this long is replaced. Default: ${DEFAULT-VALUE}")
     private Duration workerTimeout;
@@ -168,6 +184,8 @@ public final class ShoutServer implements Callable<Integer> {
                 shutdownTimeout, backlog, workers == null ? CPUS : workers,
                 Arrays.stream(workerJvmOpts.trim().split("\\s+")).filter(opt -> !opt.isEmpty()).toList(),
                 maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout,
+                new MetricsConfig(metricsHost == null ? host : metricsHost,
+                        metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort), statsInterval),
                 spec.commandLine().getParseResult().originalArgs());
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.config.DurationConverter;
+import dev.shout.server.config.MetricsConfig;
 import dev.shout.server.config.Mode;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.transform.TransformKind;
@@ -14,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -80,7 +82,8 @@ class ShoutServerTest {
                 Duration.ofSeconds(30), 65_536, Duration.ofSeconds(60));
         ServerConfig expected = new ServerConfig(envOr("SHOUT_HOST", "127.0.0.1"), 0, Mode.THREAD, CPUS,
                 connection, new DurationConverter().convert(envOr("SHOUT_SHUTDOWN_TIMEOUT", "10s")), 1024,
-                CPUS, List.of(), 10_000, 1000, 10_000, Duration.ofSeconds(5), args);
+                CPUS, List.of(), 10_000, 1000, 10_000, Duration.ofSeconds(5),
+                new MetricsConfig(envOr("SHOUT_HOST", "127.0.0.1"), OptionalInt.empty(), Duration.ZERO), args);
         assertEquals(expected, ShoutServer.parse(args));
     }
 

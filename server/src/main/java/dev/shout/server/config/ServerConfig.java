@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param threads event loops serving connections: in all in thread mode, per worker in process mode
  * @param connection how each client connection is served
  * @param maxConnectionsPerAddress connections one client address may hold at once; 0 = no limit
+ * @param metrics the metrics endpoint and stats line
  * @param originalArgs the command line as given, which workers are started with
  */
 public record ServerConfig(
@@ -31,12 +32,14 @@ public record ServerConfig(
         int maxConnectionsPerAddress,
         int connectionsPerWorker,
         Duration workerTimeout,
+        MetricsConfig metrics,
         List<String> originalArgs) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(metrics, "metrics");
         workerJvmOpts = List.copyOf(workerJvmOpts);
         originalArgs = List.copyOf(originalArgs);
         if (mode == Mode.AUTO) {

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ public final class AddressLimiter {
     private final int maxPerAddress;
     private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
     private final AtomicLong refusals = new AtomicLong();
+    private final LongAdder totalRefusals = new LongAdder();
 
     /** @param maxPerAddress 0 for no limit */
     public AddressLimiter(int maxPerAddress) {
@@ -39,6 +41,7 @@ public final class AddressLimiter {
         });
         if (!acquired[0]) {
             refusals.incrementAndGet();
+            totalRefusals.increment();
         }
         return acquired[0];
     }
@@ -47,6 +50,11 @@ public final class AddressLimiter {
         if (maxPerAddress != 0) {
             open.computeIfPresent(address, (key, count) -> count == 1 ? null : count - 1);
         }
+    }
+
+    /** Connections refused since the server started. */
+    public long refusedTotal() {
+        return totalRefusals.sum();
     }
 
     /** Logs, once a second on {@code executor}, how many connections were refused in that second. */

@@ -16,6 +16,7 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
 
     private final ConnectionPolicy policy;
     private final OpenConnections connections;
+    private final Traffic traffic;
     /**
      * Above {@code --max-pending-bytes} owed to a client the server stops reading from it; below
      * half of it, it reads again. Set here, not left to Netty's defaults, because it bounds
@@ -23,9 +24,10 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
      */
     private final WriteBufferWaterMark waterMark;
 
-    public ShoutChannelInitializer(ConnectionPolicy policy, OpenConnections connections) {
+    public ShoutChannelInitializer(ConnectionPolicy policy, OpenConnections connections, Traffic traffic) {
         this.policy = policy;
         this.connections = connections;
+        this.traffic = traffic;
         this.waterMark = new WriteBufferWaterMark(policy.maxPendingBytes() / 2, policy.maxPendingBytes());
     }
 
@@ -38,6 +40,7 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
         config.setOption(ChannelOption.TCP_NODELAY, true);
         connections.add(ch);
         ChannelPipeline pipeline = ch.pipeline();
+        pipeline.addLast(traffic);
         if (!policy.idleTimeout().isZero()) {
             pipeline.addLast(new IdleTimeoutHandler(policy.idleTimeout()));
         }

@@ -1,5 +1,6 @@
 package dev.shout.server.process;
 
+import dev.shout.server.metrics.MetricsSource;
 import dev.shout.server.pipeline.AddressLimiter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -36,6 +37,8 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
     /** Links written to since the last flush; flushed once per batch, not per descriptor. */
     private final Set<Channel> unflushedLinks = new LinkedHashSet<>();
     private Channel serverChannel;
+    private long handOffsSucceeded;
+    private long handOffsFailed;
 
     Dispatcher(WorkerPool pool, AddressLimiter addressLimiter, int maxConnections) {
         this.pool = pool;
@@ -87,6 +90,15 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
         capacityChanged();
     }
 
+    MetricsSource.HandOffs handOffs() {
+        return new MetricsSource.HandOffs(handOffsSucceeded, handOffsFailed);
+    }
+
+    /** Accepted connections not yet handed to a worker. */
+    int waiting() {
+        return waiting.size();
+    }
+
     /** On shutdown: connections never handed to a worker are closed. */
     void closeWaiting() {
         if (!waiting.isEmpty()) {
@@ -98,13 +110,13 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
 
     private void dispatchWaiting() {
         while (!waiting.isEmpty() && hasRoom()) {
-            WorkerProcess worker = pool.leastLoaded();
+            WorkerProcess worker = pool.pick();
             if (worker == null) {
                 break;
             }
             handOff(waiting.poll(), worker);
         }
-        serverChannel.config().setAutoRead(waiting.isEmpty() && hasRoom() && pool.leastLoaded() != null);
+        serverChannel.config().setAutoRead(waiting.isEmpty() && hasRoom() && pool.anyHasRoom());
     }
 
     private boolean hasRoom() {
@@ -124,8 +136,10 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
     private void handedOff(Accepted accepted, WorkerProcess worker, ChannelFuture written) {
         EpollSocketChannel connection = accepted.connection();
         if (written.isSuccess()) {
+            handOffsSucceeded++;
             return;
         }
+        handOffsFailed++;
         worker.sendFailed(connection);
         if (accepted.failures() + 1 < MAX_ATTEMPTS && serverChannel.isOpen()) {
             log.warn("handing {} to {} failed ({}); trying another worker",

@@ -7,59 +7,73 @@ import java.net.UnknownHostException;
 
 /**
  * What a worker tells the master over its link, in small length-prefixed frames: a length
- * byte, a type byte, a count, and for a closed connection its client's address (4 or 16
- * bytes). The other direction carries only file descriptors (SCM_RIGHTS), and orders to a
- * worker are signals, so the link needs no richer protocol.
+ * byte, a type byte, then the message's fields. The other direction carries only file
+ * descriptors (SCM_RIGHTS), and orders to a worker are signals, so the link needs no richer
+ * protocol.
  */
-record LinkMessage(Type type, int count, InetAddress address) {
+sealed interface LinkMessage {
 
-    /** The longest frame, length byte excluded: type, count and an IPv6 address. */
-    static final int MAX_FRAME_LENGTH = 1 + 4 + 16;
+    /** The longest frame, its length byte excluded: a heartbeat. */
+    int MAX_FRAME_LENGTH = 1 + Heartbeat.LENGTH;
 
-    enum Type {
-        /** Still alive; {@code count} connections open. Sent twice a second. */
-        HEARTBEAT,
-        /**
-         * One more descriptor arrived and has not been read from: the master may close its copy,
-         * and bounds the descriptors in flight with these.
-         */
-        RECEIVED,
-        /** A connection from {@code address} ended; its slot is free. */
-        RELEASED,
-        /** The worker was told to stop and is draining: send it nothing more. */
-        DRAINING
+    /**
+     * Still alive, with this worker's figures since it started. Sent twice a second; the
+     * master adds the growth of the counters to its totals, so they survive the worker.
+     */
+    record Heartbeat(int open, long opened, long received, long sent, long heapUsed) implements LinkMessage {
+        static final int LENGTH = 4 + 4 * 8;
     }
 
-    LinkMessage(Type type, int count) {
-        this(type, count, null);
+    /**
+     * One more descriptor arrived and has not been read from: the master may close its copy, and
+     * bounds the descriptors in flight with these.
+     */
+    record Received() implements LinkMessage {
     }
 
-    ByteBuf encode(ByteBufAllocator alloc) {
-        byte[] addressBytes = address == null ? new byte[0] : address.getAddress();
-        return alloc.buffer(1 + 5 + addressBytes.length)
-                .writeByte(5 + addressBytes.length)
-                .writeByte(type.ordinal())
-                .writeInt(count)
-                .writeBytes(addressBytes);
+    /** A connection from {@code client} ended; its slot is free. */
+    record Released(InetAddress client) implements LinkMessage {
+    }
+
+    /** The worker was told to stop and is draining: send it nothing more. */
+    record Draining() implements LinkMessage {
+    }
+
+    default ByteBuf encode(ByteBufAllocator alloc) {
+        ByteBuf frame = alloc.buffer(1 + MAX_FRAME_LENGTH).writeByte(0);
+        if (this instanceof Heartbeat beat) {
+            frame.writeByte(0).writeInt(beat.open()).writeLong(beat.opened()).writeLong(beat.received())
+                    .writeLong(beat.sent()).writeLong(beat.heapUsed());
+        } else if (this instanceof Received) {
+            frame.writeByte(1);
+        } else if (this instanceof Released released) {
+            frame.writeByte(2).writeBytes(released.client().getAddress());
+        } else {
+            frame.writeByte(3);
+        }
+        return frame.setByte(0, frame.readableBytes() - 1);
     }
 
     /** Reads one frame, its length byte already stripped by a {@code LengthFieldBasedFrameDecoder}. */
     static LinkMessage decode(ByteBuf frame) {
         int type = frame.readUnsignedByte();
-        if (type >= Type.values().length) {
-            throw new IllegalArgumentException("unknown link message type " + type);
+        return switch (type) {
+            case 0 -> new Heartbeat(frame.readInt(), frame.readLong(), frame.readLong(), frame.readLong(),
+                    frame.readLong());
+            case 1 -> new Received();
+            case 2 -> new Released(address(frame));
+            case 3 -> new Draining();
+            default -> throw new IllegalArgumentException("unknown link message type " + type);
+        };
+    }
+
+    private static InetAddress address(ByteBuf frame) {
+        byte[] bytes = new byte[frame.readableBytes()];
+        frame.readBytes(bytes);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("link message with a " + bytes.length + "-byte address", e);
         }
-        int count = frame.readInt();
-        InetAddress address = null;
-        if (frame.isReadable()) {
-            byte[] bytes = new byte[frame.readableBytes()];
-            frame.readBytes(bytes);
-            try {
-                address = InetAddress.getByAddress(bytes);
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("link message with a " + bytes.length + "-byte address", e);
-            }
-        }
-        return new LinkMessage(Type.values()[type], count, address);
     }
 }

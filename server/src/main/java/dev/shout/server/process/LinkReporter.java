@@ -1,14 +1,20 @@
 package dev.shout.server.process;
 
-import dev.shout.server.process.LinkMessage.Type;
+import dev.shout.server.pipeline.OpenConnections;
+import dev.shout.server.pipeline.Traffic;
+import dev.shout.server.process.LinkMessage.Draining;
+import dev.shout.server.process.LinkMessage.Heartbeat;
+import dev.shout.server.process.LinkMessage.Received;
+import dev.shout.server.process.LinkMessage.Released;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.net.InetAddress;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.IntSupplier;
 
 /**
  * The worker's side of its reports to the master. Closed connections are reported in batches,
@@ -26,14 +32,16 @@ final class LinkReporter {
         this.link = link;
     }
 
-    void startHeartbeats(IntSupplier openConnections) {
-        link.eventLoop().scheduleAtFixedRate(
-                () -> send(Type.HEARTBEAT, openConnections.getAsInt()), 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+    void startHeartbeats(OpenConnections connections, Traffic traffic) {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        link.eventLoop().scheduleAtFixedRate(() -> send(new Heartbeat(connections.size(), traffic.opened(),
+                        traffic.received(), traffic.sent(), memory.getHeapMemoryUsage().getUsed())),
+                0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Acknowledges one descriptor; flushed at once, since the connection waits for it. */
     ChannelFuture received() {
-        return link.writeAndFlush(new LinkMessage(Type.RECEIVED, 1).encode(link.alloc()));
+        return link.writeAndFlush(new Received().encode(link.alloc()));
     }
 
     /** Called from any event loop each time a connection from {@code client} ends. */
@@ -47,16 +55,16 @@ final class LinkReporter {
     private void reportReleases() {
         flushScheduled.set(false);
         for (InetAddress client; (client = unreportedReleases.poll()) != null; ) {
-            link.write(new LinkMessage(Type.RELEASED, 1, client).encode(link.alloc()), link.voidPromise());
+            link.write(new Released(client).encode(link.alloc()), link.voidPromise());
         }
         link.flush();
     }
 
     void draining() {
-        link.writeAndFlush(new LinkMessage(Type.DRAINING, 0).encode(link.alloc())).syncUninterruptibly();
+        link.writeAndFlush(new Draining().encode(link.alloc())).syncUninterruptibly();
     }
 
-    private void send(Type type, int count) {
-        link.writeAndFlush(new LinkMessage(type, count).encode(link.alloc()), link.voidPromise());
+    private void send(LinkMessage message) {
+        link.writeAndFlush(message.encode(link.alloc()), link.voidPromise());
     }
 }

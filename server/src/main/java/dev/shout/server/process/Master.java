@@ -5,8 +5,10 @@ import dev.shout.server.ServerStartException;
 import dev.shout.server.ShutdownSignals;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
+import dev.shout.server.metrics.Observability;
 import dev.shout.server.pipeline.AddressLimiter;
 import dev.shout.server.transport.Transport;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -14,6 +16,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,12 +38,13 @@ public final class Master implements WorkerPool.Events {
     private final WorkerPool pool;
     private final Dispatcher dispatcher;
     private final ShutdownSignals signals;
+    private final AddressLimiter addressLimiter;
     private EpollServerSocketChannel server;
     private volatile int exitCode = ExitCodes.OK;
 
     public Master(ServerConfig config) {
         this.config = config;
-        AddressLimiter addressLimiter = new AddressLimiter(config.maxConnectionsPerAddress());
+        this.addressLimiter = new AddressLimiter(config.maxConnectionsPerAddress());
         addressLimiter.reportRefusalsEverySecond(loop);
         this.pool = new WorkerPool(config, loop, addressLimiter, this);
         this.dispatcher = new Dispatcher(pool, addressLimiter, config.maxConnections());
@@ -51,11 +55,14 @@ public final class Master implements WorkerPool.Events {
     public int run() {
         try {
             bind();
+            Optional<Channel> metrics = Observability.start(config.metrics(), loop, EpollServerSocketChannel.class,
+                    new MasterMetrics(pool, dispatcher, addressLimiter, server, config.workers()), true);
             try (ControlSocket control = new ControlSocket(loop, pool::awaitsLink, pool::linked)) {
                 log.info("workers link through {}", control.path());
                 loop.submit(() -> pool.start(new WorkerLauncher(config, control.path()))).syncUninterruptibly();
                 signals.awaitShutdown();
                 server.close().syncUninterruptibly();
+                metrics.ifPresent(Channel::close);
                 log.info("shutting down: no longer accepting; {} connections open, shutdown timeout {}",
                         loop.submit(pool::openConnections).syncUninterruptibly().getNow(),
                         DurationConverter.format(config.shutdownTimeout()));

@@ -5,6 +5,7 @@ import dev.shout.server.ShutdownSignals;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.pipeline.OpenConnections;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
+import dev.shout.server.pipeline.Traffic;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -49,10 +50,11 @@ final class Worker {
             Channel link = connectLink(loops, signals);
             LinkReporter reporter = new LinkReporter(link);
             OpenConnections connections = new OpenConnections(closed -> reporter.released(clientOf(closed)));
+            Traffic traffic = new Traffic();
             link.pipeline().addLast(new DescriptorReceiver(
-                    loops, new ShoutChannelInitializer(config.connection(), connections), reporter));
+                    loops, new ShoutChannelInitializer(config.connection(), connections, traffic), reporter));
             link.config().setAutoRead(true);
-            reporter.startHeartbeats(connections::size);
+            reporter.startHeartbeats(connections, traffic);
             log.info("worker ready (pid {}, {} event loops)", ProcessHandle.current().pid(), config.threads());
             signals.awaitShutdown();
             if (masterGone) {

@@ -2,6 +2,10 @@ package dev.shout.server.process;
 
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.pipeline.AddressLimiter;
+import dev.shout.server.process.LinkMessage.Heartbeat;
+import dev.shout.server.process.LinkMessage.Received;
+import dev.shout.server.process.LinkMessage.Released;
+import dev.shout.server.process.SlotTotals.RestartCause;
 import dev.shout.server.process.WorkerProcess.State;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -12,6 +16,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -64,6 +69,8 @@ final class WorkerPool {
     private final AddressLimiter addressLimiter;
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final int[] slotCrashes;
+    /** Per slot, index 1 for worker-1: figures that outlive the slot's workers. */
+    private final SlotTotals[] totals;
     /** Rolling restart: the new worker of a slot, and the old one it replaces once ready. */
     private final Map<WorkerProcess, WorkerProcess> replacing = new HashMap<>();
     private final Deque<WorkerProcess> toRoll = new ArrayDeque<>();
@@ -79,12 +86,16 @@ final class WorkerPool {
         this.addressLimiter = addressLimiter;
         this.events = events;
         this.slotCrashes = new int[config.workers() + 1];
+        this.totals = new SlotTotals[config.workers() + 1];
+        for (int slot = 1; slot <= config.workers(); slot++) {
+            totals[slot] = new SlotTotals();
+        }
     }
 
     void start(WorkerLauncher workerLauncher) {
         launcher = workerLauncher;
         for (int slot = 1; slot <= config.workers(); slot++) {
-            spawn(slot);
+            spawn(slot, null);
         }
         loop.scheduleAtFixedRate(this::checkLiveness, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -116,18 +127,18 @@ final class WorkerPool {
 
     void report(WorkerProcess worker, LinkMessage message) {
         worker.heard();
-        switch (message.type()) {
-            case HEARTBEAT -> worker.reportedOpen(message.count());
-            case RECEIVED -> {
-                worker.acknowledged(message.count());
-                events.capacityChanged();
-            }
-            case RELEASED -> {
-                worker.released(message.address());
-                addressLimiter.release(message.address());
-                events.capacityChanged();
-            }
-            case DRAINING -> draining(worker);
+        if (message instanceof Heartbeat beat) {
+            totals[worker.slot()].add(worker.lastHeartbeat(), beat);
+            worker.heartbeat(beat);
+        } else if (message instanceof Received) {
+            worker.acknowledged(1);
+            events.capacityChanged();
+        } else if (message instanceof Released released) {
+            worker.released(released.client());
+            addressLimiter.release(released.client());
+            events.capacityChanged();
+        } else {
+            draining(worker);
         }
     }
 
@@ -139,8 +150,23 @@ final class WorkerPool {
         events.reclaim(worker.takeUnacknowledged());
     }
 
-    /** The ready worker with the fewest connections and room for one more; ties go round-robin. */
-    WorkerProcess leastLoaded() {
+    /**
+     * Chooses the worker for the next connection: the ready one with the fewest connections and
+     * room for one more, ties going round-robin. Null when none has room.
+     */
+    WorkerProcess pick() {
+        WorkerProcess best = leastLoaded();
+        if (best != null) {
+            roundRobin = (workers.indexOf(best) + 1) % workers.size();
+        }
+        return best;
+    }
+
+    boolean anyHasRoom() {
+        return leastLoaded() != null;
+    }
+
+    private WorkerProcess leastLoaded() {
         WorkerProcess best = null;
         int n = workers.size();
         for (int i = 0; i < n; i++) {
@@ -149,9 +175,6 @@ final class WorkerPool {
                     && (best == null || candidate.open() < best.open())) {
                 best = candidate;
             }
-        }
-        if (best != null) {
-            roundRobin = (workers.indexOf(best) + 1) % n;
         }
         return best;
     }
@@ -208,7 +231,7 @@ final class WorkerPool {
             rollNext();
             return;
         }
-        WorkerProcess replacement = spawn(old.slot());
+        WorkerProcess replacement = spawn(old.slot(), RestartCause.ROLLING);
         if (replacement != null) {
             replacing.put(replacement, old);
         }
@@ -230,7 +253,7 @@ final class WorkerPool {
         if (!toldByMaster && !stopping) {
             log.info("{} is draining on its own SIGTERM: starting its replacement", worker);
             worker.retire(true);
-            spawn(worker.slot());
+            spawn(worker.slot(), RestartCause.SIGTERM);
         }
     }
 
@@ -240,7 +263,11 @@ final class WorkerPool {
         worker.process().destroy();
     }
 
-    private WorkerProcess spawn(int slot) {
+    /** Starts a worker for {@code slot}; {@code cause} is null for the first one. */
+    private WorkerProcess spawn(int slot, RestartCause cause) {
+        if (cause != null) {
+            totals[slot].restarted(cause);
+        }
         Process process;
         try {
             process = launcher.launch(slot);
@@ -272,18 +299,20 @@ final class WorkerPool {
             log.info("{} exited ({})", worker, how);
         } else if (code == 0 && worker.wasReady()) {
             log.info("{} exited ({}) on its own SIGTERM: replacing it", worker, how);
-            spawn(worker.slot());
+            spawn(worker.slot(), RestartCause.SIGTERM);
         } else if (!worker.wasReady()) {
             log.error("{} failed to boot ({})", worker, how);
+            bootFailed();
             if (replaced != null) {
                 log.error("rolling restart stopped: {} keeps serving", replaced);
                 toRoll.clear();
+            } else {
+                scheduleRespawn(worker.slot(), RestartCause.BOOT_FAILURE);
             }
-            bootFailed();
-            scheduleRespawn(worker.slot());
         } else {
             log.warn("{} died ({}); {} of its connections lost", worker, how, worker.open());
-            scheduleRespawn(worker.slot());
+            totals[worker.slot()].lost(worker.open());
+            scheduleRespawn(worker.slot(), worker.wasKilledForSilence() ? RestartCause.TIMEOUT : RestartCause.CRASH);
         }
         events.capacityChanged();
     }
@@ -297,7 +326,7 @@ final class WorkerPool {
         }
     }
 
-    private void scheduleRespawn(int slot) {
+    private void scheduleRespawn(int slot, RestartCause cause) {
         if (stopping) {
             return;
         }
@@ -306,7 +335,7 @@ final class WorkerPool {
         log.info("restarting worker-{} in {} ms", slot, delayMillis);
         loop.schedule(() -> {
             if (!stopping) {
-                spawn(slot);
+                spawn(slot, cause);
             }
         }, delayMillis, TimeUnit.MILLISECONDS);
     }
@@ -319,8 +348,12 @@ final class WorkerPool {
             }
             switch (worker.state()) {
                 case STARTING -> killIfOverdue(worker, now - worker.startedNanos(), BOOT_TIMEOUT, "did not link");
-                case READY -> killIfOverdue(worker, now - worker.lastHeardNanos(), config.workerTimeout(),
-                        "sent no heartbeat");
+                case READY -> {
+                    if (killIfOverdue(worker, now - worker.lastHeardNanos(), config.workerTimeout(),
+                            "sent no heartbeat")) {
+                        worker.killedForSilence();
+                    }
+                }
                 // A draining worker has no link left to beat on: it gets its drain time instead.
                 case RETIRING -> killIfOverdue(worker, now - worker.retiredNanos(),
                         config.shutdownTimeout().plus(DRAIN_GRACE), "did not finish draining");
@@ -328,11 +361,26 @@ final class WorkerPool {
         }
     }
 
-    private static void killIfOverdue(WorkerProcess worker, long elapsedNanos, Duration limit, String what) {
+    private static boolean killIfOverdue(WorkerProcess worker, long elapsedNanos, Duration limit, String what) {
         if (elapsedNanos > limit.toNanos() && worker.process().isAlive()) {
             log.warn("{} {} within {} ms: killing it", worker, what, limit.toMillis());
             worker.process().destroyForcibly();
+            return true;
         }
+        return false;
+    }
+
+    /** The workers now running, for the metrics. */
+    List<WorkerProcess> workers() {
+        return Collections.unmodifiableList(workers);
+    }
+
+    SlotTotals totals(int slot) {
+        return totals[slot];
+    }
+
+    boolean hasReadyWorker() {
+        return workers.stream().anyMatch(w -> w.state() == State.READY);
     }
 
     private int readySlots() {

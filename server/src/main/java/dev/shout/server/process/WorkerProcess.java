@@ -1,5 +1,6 @@
 package dev.shout.server.process;
 
+import dev.shout.server.process.LinkMessage.Heartbeat;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import java.util.ArrayDeque;
@@ -48,7 +49,8 @@ final class WorkerProcess {
     private final Deque<EpollSocketChannel> unacknowledged = new ArrayDeque<>();
     /** Connections it holds by client address, for {@code --max-connections-per-ip}. */
     private final Map<InetAddress, Integer> clients = new HashMap<>();
-    private int reportedOpen;
+    private Heartbeat lastHeartbeat = new Heartbeat(0, 0, 0, 0, 0);
+    private boolean killedForSilence;
     /** True when the master chose to retire it, so its exit needs no replacement. */
     private boolean retiredByMaster;
 
@@ -125,12 +127,21 @@ final class WorkerProcess {
         return open;
     }
 
-    int reportedOpen() {
-        return reportedOpen;
+    /** The latest heartbeat; all zeros before the first. */
+    Heartbeat lastHeartbeat() {
+        return lastHeartbeat;
     }
 
-    void reportedOpen(int count) {
-        reportedOpen = count;
+    void heartbeat(Heartbeat heartbeat) {
+        lastHeartbeat = heartbeat;
+    }
+
+    void killedForSilence() {
+        killedForSilence = true;
+    }
+
+    boolean wasKilledForSilence() {
+        return killedForSilence;
     }
 
     boolean canTake(int connectionsPerWorker) {

@@ -6,7 +6,9 @@ import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.pipeline.AddressLimiter;
 import dev.shout.server.pipeline.OpenConnections;
+import dev.shout.server.metrics.Observability;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
+import dev.shout.server.pipeline.Traffic;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -14,6 +16,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,7 @@ public final class ThreadModeServer {
         EventLoopGroup acceptor = transport.newGroup(1, "acceptor");
         EventLoopGroup loops = transport.newGroup(config.threads(), "io");
         OpenConnections connections = new OpenConnections();
+        Traffic traffic = new Traffic();
         AddressLimiter addressLimiter = new AddressLimiter(config.maxConnectionsPerAddress());
         addressLimiter.reportRefusalsEverySecond(acceptor.next());
         try {
@@ -50,12 +54,16 @@ public final class ThreadModeServer {
                                     new ConnectionLimiter(config.maxConnections()));
                         }
                     })
-                    .childHandler(new ShoutChannelInitializer(config.connection(), connections)));
+                    .childHandler(new ShoutChannelInitializer(config.connection(), connections, traffic)));
+            Optional<Channel> metrics = Observability.start(config.metrics(), acceptor.next(),
+                    transport.serverChannelClass(), new ThreadModeMetrics(connections, traffic, addressLimiter, server),
+                    false);
             log.info("shout listening on {} (mode=thread, transform={}, transport={}, threads={})",
                     ServerStartException.format((InetSocketAddress) server.localAddress()),
                     config.transform(), transport, config.threads());
             signals.awaitShutdown();
             server.close().syncUninterruptibly();
+            metrics.ifPresent(Channel::close);
             log.info("shutting down: no longer accepting; {} connections open, shutdown timeout {}",
                     connections.size(), DurationConverter.format(config.shutdownTimeout()));
             connections.drain(config.shutdownTimeout());

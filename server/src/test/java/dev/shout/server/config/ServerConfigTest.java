@@ -8,6 +8,7 @@ import dev.shout.server.transform.TransformKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -168,7 +169,7 @@ class ServerConfigTest {
                     transform, idleTimeout, halfClosedTimeout, maxPendingBytes, writeTimeout);
             return new ServerConfig(host, port, mode, threads, connection, shutdownTimeout, backlog, workers,
                     workerJvmOpts, maxConnections, maxConnectionsPerAddress, connectionsPerWorker, workerTimeout,
-                    originalArgs);
+                    new MetricsConfig("127.0.0.1", OptionalInt.empty(), Duration.ZERO), originalArgs);
         }
     }
 }

@@ -36,7 +36,7 @@ final class EmbeddedChannels {
 
     /** A connection with the pipeline {@link ShoutChannelInitializer} builds. */
     static EmbeddedChannel connection(TransformKind transform, OpenConnections connections) {
-        return new EmbeddedChannel(new ShoutChannelInitializer(policy(transform), connections));
+        return new EmbeddedChannel(new ShoutChannelInitializer(policy(transform), connections, new Traffic()));
     }
 
     /** A copy: the transforms change ASCII in place, which must not reach the caller's array. */

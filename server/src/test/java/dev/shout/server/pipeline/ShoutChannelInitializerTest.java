@@ -35,7 +35,8 @@ class ShoutChannelInitializerTest {
 
     @Test
     void buildsTimeoutsThenBackpressureThenTransformThenErrorHandling() {
-        assertEquals(List.of(IdleTimeoutHandler.class, StalledReaderHandler.class, BackpressureHandler.class,
+        assertEquals(List.of(Traffic.class, IdleTimeoutHandler.class, StalledReaderHandler.class,
+                BackpressureHandler.class,
                 TransformHandler.class, ConnectionErrorHandler.class), handlerClasses(connection()));
     }
 
@@ -43,10 +44,10 @@ class ShoutChannelInitializerTest {
     void leavesTheIdleTimeoutOutWhenItIsOff() {
         ConnectionPolicy noIdleTimeout = new ConnectionPolicy(TransformKind.UPPER, Duration.ZERO,
                 Duration.ofSeconds(30), 65_536, Duration.ofMinutes(1));
-        EmbeddedChannel ch = new EmbeddedChannel(new ShoutChannelInitializer(noIdleTimeout, connections));
+        EmbeddedChannel ch = new EmbeddedChannel(new ShoutChannelInitializer(noIdleTimeout, connections, new Traffic()));
         channels.add(ch);
-        assertEquals(List.of(StalledReaderHandler.class, BackpressureHandler.class, TransformHandler.class,
-                ConnectionErrorHandler.class), handlerClasses(ch));
+        assertEquals(List.of(Traffic.class, StalledReaderHandler.class, BackpressureHandler.class,
+                TransformHandler.class, ConnectionErrorHandler.class), handlerClasses(ch));
     }
 
     private static List<Class<?>> handlerClasses(EmbeddedChannel ch) {
@@ -88,7 +89,8 @@ class ShoutChannelInitializerTest {
         try {
             NioSocketChannel ch = new NioSocketChannel();
             ch.config().setAllowHalfClosure(false).setTcpNoDelay(false);
-            ch.pipeline().addLast(new ShoutChannelInitializer(EmbeddedChannels.policy(TransformKind.ECHO), connections));
+            ch.pipeline().addLast(new ShoutChannelInitializer(EmbeddedChannels.policy(TransformKind.ECHO), connections,
+                    new Traffic()));
             group.register(ch).syncUninterruptibly();
             try {
                 assertEquals(Boolean.TRUE, ch.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE));

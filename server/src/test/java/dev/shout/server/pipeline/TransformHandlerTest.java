@@ -149,7 +149,8 @@ class TransformHandlerTest {
 
     private SocketLikeChannel socket() {
         SocketLikeChannel socket = new SocketLikeChannel(
-                new ShoutChannelInitializer(EmbeddedChannels.policy(TransformKind.UPPER), new OpenConnections()));
+                new ShoutChannelInitializer(EmbeddedChannels.policy(TransformKind.UPPER), new OpenConnections(),
+                        new Traffic()));
         ch = socket;
         return socket;
     }

@@ -1,0 +1,30 @@
+package dev.shout.server.metrics;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The figures a server exposes, read when scraped: by the master from its pool and its
+ * workers' reports, or by thread mode from its own counters. Called on the thread that owns
+ * those figures.
+ */
+public interface MetricsSource {
+
+    /** Per worker in process mode; a single unlabelled entry in thread mode. */
+    List<WorkerFigures> workers();
+
+    /** Process mode only: descriptors handed to workers; null in thread mode. */
+    HandOffs handOffs();
+
+    /** Clients waiting for a slot: queued in the kernel's accept backlog or in the master. */
+    long waiting();
+
+    /** Connections refused, by reason. */
+    Map<String, Long> refused();
+
+    /** True while the server accepts connections and has somewhere to serve them. */
+    boolean healthy();
+
+    record HandOffs(long succeeded, long failed) {
+    }
+}

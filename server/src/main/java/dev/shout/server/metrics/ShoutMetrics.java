@@ -1,0 +1,95 @@
+package dev.shout.server.metrics;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The Prometheus metrics of a server, read from its {@link MetricsSource} at scrape time: the
+ * source keeps the figures, this only names and describes them.
+ */
+public final class ShoutMetrics {
+
+    private final MetricsSource source;
+    private final boolean perWorker;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    /** @param perWorker true in process mode: per-worker figures get a {@code worker} label */
+    public ShoutMetrics(MetricsSource source, boolean perWorker) {
+        this.source = source;
+        this.perWorker = perWorker;
+        gauge("shout_connections_open", "Client connections open.", w -> w.open());
+        counter("shout_connections_opened", "Client connections opened.", w -> w.opened());
+        counter("shout_received_bytes", "Bytes received from clients.", w -> w.received(), Unit.BYTES);
+        counter("shout_sent_bytes", "Bytes sent to clients.", w -> w.sent(), Unit.BYTES);
+        gauge("shout_heap_used_bytes", "JVM heap in use.", w -> w.heapUsed(), Unit.BYTES);
+        GaugeWithCallback.builder().name("shout_clients_waiting")
+                .help("Clients waiting for a slot: in the kernel's accept queue or accepted and not yet served.")
+                .callback(callback -> callback.call(source.waiting()))
+                .register(registry);
+        CounterWithCallback.builder().name("shout_connections_refused")
+                .help("Connections refused by a limit, by reason.")
+                .labelNames("reason")
+                .callback(callback -> source.refused().forEach((reason, count) -> callback.call(count, reason)))
+                .register(registry);
+        if (perWorker) {
+            registerProcessModeMetrics();
+        }
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    private void registerProcessModeMetrics() {
+        gauge("shout_worker_up", "1 while the worker is ready to take connections.", w -> w.up() ? 1 : 0);
+        counter("shout_connections_lost", "Connections lost with a worker that died.", w -> w.lost());
+        CounterWithCallback.builder().name("shout_worker_restarts")
+                .help("Workers restarted, by cause.")
+                .labelNames("worker", "cause")
+                .callback(callback -> source.workers().forEach(w -> w.restarts()
+                        .forEach((cause, count) -> callback.call(count, w.worker(), cause))))
+                .register(registry);
+        CounterWithCallback.builder().name("shout_handoffs")
+                .help("Connections handed to a worker, by result.")
+                .labelNames("result")
+                .callback(callback -> {
+                    MetricsSource.HandOffs handOffs = source.handOffs();
+                    callback.call(handOffs.succeeded(), "succeeded");
+                    callback.call(handOffs.failed(), "failed");
+                })
+                .register(registry);
+    }
+
+    private void gauge(String name, String help, ToDoubleFunction<WorkerFigures> figure, Unit... unit) {
+        GaugeWithCallback.Builder builder = GaugeWithCallback.builder().name(name).help(help)
+                .labelNames(workerLabel())
+                .callback(callback -> source.workers().forEach(w -> callback.call(figure.applyAsDouble(w),
+                        labelValues(w))));
+        if (unit.length > 0) {
+            builder.unit(unit[0]);
+        }
+        builder.register(registry);
+    }
+
+    private void counter(String name, String help, ToDoubleFunction<WorkerFigures> figure, Unit... unit) {
+        CounterWithCallback.Builder builder = CounterWithCallback.builder().name(name).help(help)
+                .labelNames(workerLabel())
+                .callback(callback -> source.workers().forEach(w -> callback.call(figure.applyAsDouble(w),
+                        labelValues(w))));
+        if (unit.length > 0) {
+            builder.unit(unit[0]);
+        }
+        builder.register(registry);
+    }
+
+    private String[] workerLabel() {
+        return perWorker ? new String[] {"worker"} : new String[0];
+    }
+
+    private String[] labelValues(WorkerFigures figures) {
+        return perWorker ? new String[] {figures.worker()} : new String[0];
+    }
+}

@@ -1,0 +1,56 @@
+package dev.shout.server.thread;
+
+import dev.shout.server.metrics.AcceptQueue;
+import dev.shout.server.metrics.MetricsSource;
+import dev.shout.server.metrics.WorkerFigures;
+import dev.shout.server.pipeline.AddressLimiter;
+import dev.shout.server.pipeline.OpenConnections;
+import dev.shout.server.pipeline.Traffic;
+import io.netty.channel.Channel;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+
+/** Thread mode's figures: one process, so one unlabelled set, and no hand-offs. */
+final class ThreadModeMetrics implements MetricsSource {
+
+    private final OpenConnections connections;
+    private final Traffic traffic;
+    private final AddressLimiter addressLimiter;
+    private final Channel server;
+
+    ThreadModeMetrics(OpenConnections connections, Traffic traffic, AddressLimiter addressLimiter, Channel server) {
+        this.connections = connections;
+        this.traffic = traffic;
+        this.addressLimiter = addressLimiter;
+        this.server = server;
+    }
+
+    @Override
+    public List<WorkerFigures> workers() {
+        long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return List.of(new WorkerFigures(null, true, connections.size(), traffic.opened(), traffic.received(),
+                traffic.sent(), 0, heapUsed, Map.of()));
+    }
+
+    @Override
+    public HandOffs handOffs() {
+        return null;
+    }
+
+    @Override
+    public long waiting() {
+        return AcceptQueue.length(((InetSocketAddress) server.localAddress()).getPort());
+    }
+
+    @Override
+    public Map<String, Long> refused() {
+        return Map.of("per_ip_limit", addressLimiter.refusedTotal());
+    }
+
+    @Override
+    public boolean healthy() {
+        return server.isActive();
+    }
+}
