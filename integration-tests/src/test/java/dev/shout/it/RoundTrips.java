@@ -1,5 +1,6 @@
 package dev.shout.it;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,10 +32,11 @@ final class RoundTrips {
     }
 
     /**
-     * Ten connections stream 1 MiB each; SIGTERM arrives while they are under way. Each must get its
-     * whole reply, new connections must be refused, and the server must exit 0.
+     * Ten connections stream 1 MiB each; a graceful stop (SIGTERM, docker stop) is asked for while
+     * they are under way. Each must get its whole reply, new connections must be refused, and the
+     * server must exit 0.
      */
-    static void assertDrainDeliversEveryOwedByte(ServerProcess draining) throws Exception {
+    static void assertDrainDeliversEveryOwedByte(RunningServer draining) throws Exception {
         int connections = 10;
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         try {
@@ -46,7 +48,7 @@ final class RoundTrips {
                 exchanges.add(CompletableFuture.runAsync(() -> slowExchange(draining.port(), random, midTransfer, signalled), pool));
             }
             assertTrue(midTransfer.await(60, TimeUnit.SECONDS), "connections did not start");
-            draining.signal("TERM");
+            draining.requestStop();
             draining.awaitLog("shutting down");
             signalled.countDown();
             assertThrows(ConnectException.class, () -> TcpClient.connect(draining.port()).close());
@@ -61,6 +63,21 @@ final class RoundTrips {
             assertEquals(0, draining.awaitExit(Duration.ofSeconds(30)));
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A served connection that then stays idle is closed cleanly, not reset, when a graceful stop's
+     * shutdown timeout runs out, and the server exits 0 within {@code exitWithin}.
+     */
+    static void assertStopClosesServedIdleConnectionCleanly(RunningServer stopping, Duration exitWithin)
+            throws IOException {
+        try (Socket idle = TcpClient.connect(stopping.port())) {
+            idle.getOutputStream().write("owed\n".getBytes(UTF_8));
+            assertArrayEquals("OWED\n".getBytes(UTF_8), TcpClient.readExactly(idle, 5));
+            stopping.requestStop();
+            assertEquals(-1, idle.getInputStream().read(), "a clean end of stream, not a reset");
+            assertEquals(0, stopping.awaitExit(exitWithin));
         }
     }
 
@@ -107,6 +124,12 @@ final class RoundTrips {
         }
     }
 
+    /** One line over a raw socket, uppercased with full case mapping: ß becomes SS. */
+    static void assertUnicodeLineComesBackFullyUppercased(int port) throws IOException {
+        byte[] reply = TcpClient.exchange(port, "héllo wörld straße\n".getBytes(UTF_8), new Random(1));
+        assertEquals("HÉLLO WÖRLD STRASSE\n", new String(reply, UTF_8));
+    }
+
     static void assertConcurrent(int port, int connections, UnaryOperator<byte[]> expected,
             Function<Random, byte[]> payloads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(connections);
@@ -130,6 +153,12 @@ final class RoundTrips {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Random valid UTF-8 up to 1 MiB, empty one time in eight. */
+    static byte[] randomText(Random random) {
+        int size = random.nextInt(8) == 0 ? 0 : random.nextInt(1 << 20);
+        return Reference.randomText(random, size);
     }
 
     static byte[] randomBytes(Random random) {

@@ -16,14 +16,10 @@ import java.util.regex.Pattern;
  * The built server jar, running as an OS process. Its log (stderr) is collected line by
  * line so that tests can wait for what it says; it is stopped, with its workers, on close.
  */
-final class ServerProcess implements AutoCloseable {
-
-    private static final Pattern LISTENING = Pattern.compile("shout listening on (\\S+):(\\d+) ");
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+final class ServerProcess implements RunningServer, AutoCloseable {
 
     private final Process process;
-    private final List<String> log = new ArrayList<>();
-    private volatile boolean eof;
+    private final LogLines log = new LogLines();
     private int port;
 
     private ServerProcess(Process process) {
@@ -39,7 +35,7 @@ final class ServerProcess implements AutoCloseable {
         withPort.addAll(List.of(args));
         ServerProcess server = launch(withPort.toArray(String[]::new));
         try {
-            Matcher started = LISTENING.matcher(server.awaitLog(LISTENING, START_TIMEOUT));
+            Matcher started = START_LINE.matcher(server.awaitLog(START_LINE, START_TIMEOUT));
             started.find();
             server.port = Integer.parseInt(started.group(2));
             return server;
@@ -60,7 +56,8 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    int port() {
+    @Override
+    public int port() {
         return port;
     }
 
@@ -70,46 +67,22 @@ final class ServerProcess implements AutoCloseable {
 
     /** Waits for a log line matching {@code pattern} and returns it. */
     String awaitLog(Pattern pattern, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (log) {
-            int checked = 0;
-            while (true) {
-                for (; checked < log.size(); checked++) {
-                    if (pattern.matcher(log.get(checked)).find()) {
-                        return log.get(checked);
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || (!process.isAlive() && eof)) {
-                    throw new AssertionError("no log line matching /" + pattern + "/ within " + timeout
-                            + "; log so far:\n" + String.join("\n", log));
-                }
-                try {
-                    log.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError("interrupted", e);
-                }
-            }
-        }
+        return log.await(pattern, timeout);
     }
 
-    String awaitLog(String regex) {
+    @Override
+    public String awaitLog(String regex) {
         return awaitLog(Pattern.compile(regex), START_TIMEOUT);
     }
 
     /** Every line logged so far that matches. */
     List<String> logLines(String regex) {
-        Pattern pattern = Pattern.compile(regex);
-        synchronized (log) {
-            return log.stream().filter(line -> pattern.matcher(line).find()).toList();
-        }
+        return log.matching(regex);
     }
 
-    String logText() {
-        synchronized (log) {
-            return String.join("\n", log);
-        }
+    @Override
+    public String logText() {
+        return log.text();
     }
 
     /** Sends a signal by name (TERM, HUP, KILL, ...) with kill(1), as an operator would. */
@@ -117,7 +90,13 @@ final class ServerProcess implements AutoCloseable {
         Signals.send(name, pid());
     }
 
-    int awaitExit(Duration timeout) {
+    @Override
+    public void requestStop() {
+        signal("TERM");
+    }
+
+    @Override
+    public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("server still running after " + timeout + "; log:\n" + logText());
@@ -155,18 +134,12 @@ final class ServerProcess implements AutoCloseable {
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                synchronized (log) {
-                    log.add(line);
-                    log.notifyAll();
-                }
+                log.add(line);
             }
         } catch (IOException e) {
             // The process is gone; what it logged is kept.
         } finally {
-            eof = true;
-            synchronized (log) {
-                log.notifyAll();
-            }
+            log.end();
         }
     }
 }

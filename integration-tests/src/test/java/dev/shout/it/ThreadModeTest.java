@@ -49,16 +49,12 @@ class ThreadModeTest {
 
     @Test
     void unicodeLineComesBackUppercasedWithFullCaseMapping() throws IOException {
-        byte[] reply = TcpClient.exchange(server.port(), "héllo wörld straße\n".getBytes(UTF_8), new Random(1));
-        assertEquals("HÉLLO WÖRLD STRASSE\n", new String(reply, UTF_8));
+        RoundTrips.assertUnicodeLineComesBackFullyUppercased(server.port());
     }
 
     @Test
     void hundredConcurrentConnectionsGetEveryByteBack() throws Exception {
-        RoundTrips.assertConcurrent(server.port(), 100, Reference::upper, random -> {
-            int size = random.nextInt(8) == 0 ? 0 : random.nextInt(1 << 20);
-            return Reference.randomText(random, size);
-        });
+        RoundTrips.assertConcurrent(server.port(), 100, Reference::upper, RoundTrips::randomText);
     }
 
     @Test
@@ -143,13 +139,8 @@ class ThreadModeTest {
 
     @Test
     void sigtermClosesIdleConnectionsCleanlyAtTheShutdownTimeout() throws Exception {
-        try (ServerProcess draining = ServerProcess.start("--mode", "thread", "--shutdown-timeout", "2s");
-                Socket idle = TcpClient.connect(draining.port())) {
-            idle.getOutputStream().write("owed\n".getBytes(UTF_8));
-            assertArrayEquals("OWED\n".getBytes(UTF_8), TcpClient.readExactly(idle, 5));
-            draining.signal("TERM");
-            assertEquals(-1, idle.getInputStream().read(), "a clean end of stream, not a reset");
-            assertEquals(0, draining.awaitExit(Duration.ofSeconds(10)));
+        try (ServerProcess draining = ServerProcess.start("--mode", "thread", "--shutdown-timeout", "2s")) {
+            RoundTrips.assertStopClosesServedIdleConnectionCleanly(draining, Duration.ofSeconds(10));
         }
     }
 }
