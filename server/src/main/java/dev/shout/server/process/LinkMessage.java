@@ -18,10 +18,10 @@ sealed interface LinkMessage {
 
     /**
      * Still alive, with this worker's figures since it started. Sent twice a second; the
-     * master adds the growth of the counters to its totals, so they survive the worker.
+     * master adds the growth of the byte counters to its totals, so they survive the worker.
      */
-    record Heartbeat(int open, long opened, long received, long sent, long heapUsed) implements LinkMessage {
-        static final int LENGTH = 4 + 4 * 8;
+    record Heartbeat(int open, long received, long sent, long heapUsed) implements LinkMessage {
+        static final int LENGTH = 4 + 3 * 8;
     }
 
     /**
@@ -42,8 +42,8 @@ sealed interface LinkMessage {
     default ByteBuf encode(ByteBufAllocator alloc) {
         ByteBuf frame = alloc.buffer(1 + MAX_FRAME_LENGTH).writeByte(0);
         if (this instanceof Heartbeat beat) {
-            frame.writeByte(0).writeInt(beat.open()).writeLong(beat.opened()).writeLong(beat.received())
-                    .writeLong(beat.sent()).writeLong(beat.heapUsed());
+            frame.writeByte(0).writeInt(beat.open()).writeLong(beat.received()).writeLong(beat.sent())
+                    .writeLong(beat.heapUsed());
         } else if (this instanceof Received) {
             frame.writeByte(1);
         } else if (this instanceof Released released) {
@@ -58,8 +58,7 @@ sealed interface LinkMessage {
     static LinkMessage decode(ByteBuf frame) {
         int type = frame.readUnsignedByte();
         return switch (type) {
-            case 0 -> new Heartbeat(frame.readInt(), frame.readLong(), frame.readLong(), frame.readLong(),
-                    frame.readLong());
+            case 0 -> new Heartbeat(frame.readInt(), frame.readLong(), frame.readLong(), frame.readLong());
             case 1 -> new Received();
             case 2 -> new Released(address(frame));
             case 3 -> new Draining();

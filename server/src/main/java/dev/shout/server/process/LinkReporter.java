@@ -34,8 +34,8 @@ final class LinkReporter {
 
     void startHeartbeats(OpenConnections connections, Traffic traffic) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        link.eventLoop().scheduleAtFixedRate(() -> send(new Heartbeat(connections.size(), traffic.opened(),
-                        traffic.received(), traffic.sent(), memory.getHeapMemoryUsage().getUsed())),
+        link.eventLoop().scheduleAtFixedRate(() -> send(new Heartbeat(connections.size(), traffic.received(),
+                        traffic.sent(), memory.getHeapMemoryUsage().getUsed())),
                 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
 

@@ -52,7 +52,7 @@ final class MasterMetrics implements MetricsSource {
             }
         }
         SlotTotals totals = pool.totals(slot);
-        return new WorkerFigures(Integer.toString(slot), up, open, totals.opened(), totals.received(),
+        return new WorkerFigures(Integer.toString(slot), up, open, totals.openedCount(), totals.received(),
                 totals.sent(), totals.lost(), heapUsed, totals.restarts());
     }
 

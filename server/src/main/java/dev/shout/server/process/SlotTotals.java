@@ -6,8 +6,10 @@ import java.util.TreeMap;
 
 /**
  * What the workers of one slot (worker-1, worker-2, ...) have done, added up across their
- * restarts, so that a replaced worker's counts are neither lost nor counted twice: each
- * heartbeat adds only the growth since the same worker's previous one.
+ * restarts, so that a replaced worker's counts are neither lost nor counted twice. The master
+ * counts the connections itself, as workers acknowledge them; bytes come from heartbeats, each
+ * adding only the growth since the same worker's previous one, so a worker that dies takes
+ * at most its last half second of bytes with it.
  */
 final class SlotTotals {
 
@@ -26,8 +28,11 @@ final class SlotTotals {
     private long lost;
     private final Map<String, Long> restarts = new TreeMap<>();
 
+    void opened() {
+        opened++;
+    }
+
     void add(Heartbeat previous, Heartbeat current) {
-        opened += current.opened() - previous.opened();
         received += current.received() - previous.received();
         sent += current.sent() - previous.sent();
     }
@@ -40,7 +45,7 @@ final class SlotTotals {
         restarts.merge(cause.label(), 1L, Long::sum);
     }
 
-    long opened() {
+    long openedCount() {
         return opened;
     }
 

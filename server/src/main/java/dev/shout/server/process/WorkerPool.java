@@ -132,6 +132,7 @@ final class WorkerPool {
             worker.heartbeat(beat);
         } else if (message instanceof Received) {
             worker.acknowledged(1);
+            totals[worker.slot()].opened();
             events.capacityChanged();
         } else if (message instanceof Released released) {
             worker.released(released.client());

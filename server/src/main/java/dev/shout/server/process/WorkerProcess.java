@@ -49,7 +49,7 @@ final class WorkerProcess {
     private final Deque<EpollSocketChannel> unacknowledged = new ArrayDeque<>();
     /** Connections it holds by client address, for {@code --max-connections-per-ip}. */
     private final Map<InetAddress, Integer> clients = new HashMap<>();
-    private Heartbeat lastHeartbeat = new Heartbeat(0, 0, 0, 0, 0);
+    private Heartbeat lastHeartbeat = new Heartbeat(0, 0, 0, 0);
     private boolean killedForSilence;
     /** True when the master chose to retire it, so its exit needs no replacement. */
     private boolean retiredByMaster;
