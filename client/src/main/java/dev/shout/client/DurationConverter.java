@@ -13,7 +13,7 @@ import picocli.CommandLine.TypeConversionException;
  * rather than ISO-8601's {@code PT5S}, and writes them back the same way so that error messages
  * quote what the user would have typed.
  */
-final class DurationConverter implements ITypeConverter<Duration> {
+public final class DurationConverter implements ITypeConverter<Duration> {
 
     private static final Pattern SYNTAX = Pattern.compile("(-?)(\\d+)(ms|s|m|h)");
     private static final Map<String, ChronoUnit> UNITS = Map.of(
@@ -43,7 +43,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
     }
 
     /** Whole seconds as {@code 5s}, anything finer as {@code 500ms}. */
-    static String format(Duration duration) {
+    public static String format(Duration duration) {
         long millis = duration.toMillis();
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }

@@ -5,11 +5,11 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,18 +36,8 @@ public final class ShoutClient implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "<host>",
-            description = "Server host name or address (default: ${DEFAULT-VALUE}).")
-    private String host;
-
-    @Option(names = "--port", defaultValue = "8080", paramLabel = "<port>",
-            description = "Server port, 1..65535 (default: ${DEFAULT-VALUE}).")
-    private int port;
-
-    @Option(names = "--connect-timeout", defaultValue = "5s", paramLabel = "<duration>",
-            converter = DurationConverter.class,
-            description = "How long to wait for the connection, like 500ms, 5s or 1m (default: ${DEFAULT-VALUE}).")
-    private Duration connectTimeout;
+    @Mixin
+    private ServerOptions server;
 
     @Option(names = {"-m", "--message"}, paramLabel = "<text>",
             description = "Send this one line, print the reply and exit.")
@@ -93,7 +83,7 @@ public final class ShoutClient implements Callable<Integer> {
 
     private ClientConfig parseConfig() {
         try {
-            return new ClientConfig(host, port, connectTimeout, message, interactive);
+            return new ClientConfig(server.host(), server.port(), server.connectTimeout(), message, interactive);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -110,11 +100,15 @@ public final class ShoutClient implements Callable<Integer> {
         return new StreamSession(stdin, stdout);
     }
 
-    /** One line saying what is wrong and where to look, instead of the whole usage text. */
+    /**
+     * One line saying what is wrong and where to look, instead of the whole usage text; named
+     * after the subcommand whose flags were wrong, if it was one.
+     */
     private static int reportUsageError(ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println(NAME + ": " + e.getMessage());
-        err.println("Try '" + NAME + " --help' for more information.");
+        String command = e.getCommandLine().getCommandSpec().qualifiedName();
+        err.println(command + ": " + e.getMessage());
+        err.println("Try '" + command + " --help' for more information.");
         return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
     }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.IVersionProvider;
  * Reads the version Maven records inside the jar, so that it is written down in the pom only.
  * Classes run straight from an IDE or from the tests have no such record and say so.
  */
-final class VersionProvider implements IVersionProvider {
+public final class VersionProvider implements IVersionProvider {
 
     private static final String POM_PROPERTIES = "/META-INF/maven/dev.shout/shout-client/pom.properties";
 

@@ -3,8 +3,8 @@ package dev.shout.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shout.client.ShoutClientHarness.Outcome;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,14 +17,6 @@ import org.junit.jupiter.api.Timeout;
 class ShoutClientTest {
 
     private static final String HINT = "Try 'shout --help' for more information.";
-
-    /** What a run of the command left behind. */
-    private record Outcome(int exitCode, String out, String err) {
-
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
 
     @Test
     void messageOptionPrintsTheReply() throws IOException {
@@ -126,20 +118,14 @@ class ShoutClientTest {
         String[] withServer = Stream.concat(
                 Stream.of("--host", TestServer.HOST, "--port", String.valueOf(port)), Stream.of(args))
                 .toArray(String[]::new);
-        return run(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), stdinIsTerminal, withServer);
+        InputStream typed = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        return ShoutClientHarness.run(typed, stdinIsTerminal, withServer);
     }
 
     /** For runs that end before connecting; any connection attempt would still stay on loopback. */
     private static Outcome shout(String... args) {
         String[] onLoopback = Stream.concat(Stream.of("--host", TestServer.HOST), Stream.of(args))
                 .toArray(String[]::new);
-        return run(InputStream.nullInputStream(), false, onLoopback);
-    }
-
-    private static Outcome run(InputStream stdin, boolean stdinIsTerminal, String[] args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exitCode = ShoutClient.newCommandLine(stdin, out, err, stdinIsTerminal).execute(args);
-        return new Outcome(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return ShoutClientHarness.run(onLoopback);
     }
 }
