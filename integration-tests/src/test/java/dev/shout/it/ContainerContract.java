@@ -67,7 +67,7 @@ abstract class ContainerContract {
     void argumentsReachTheServerWhichListensOnAllInterfacesAtTheGivenPort() {
         String line = server.awaitLog(RunningServer.START_LINE.pattern());
         assertTrue(line.contains("(mode=" + mode + ","), line);
-        assertTrue(line.matches(".* on (0\\.0\\.0\\.0|\\[0:0:0:0:0:0:0:0\\]|\\[::\\]):" + server.port() + " .*"), line);
+        assertTrue(line.contains(" on 0.0.0.0:" + server.port() + " "), line);
     }
 
     @Test

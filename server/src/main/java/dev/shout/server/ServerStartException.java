@@ -1,6 +1,7 @@
 package dev.shout.server;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Locale;
 
 /** The server could not listen where it was asked to; the message is the one line a user sees. */
@@ -10,6 +11,15 @@ public final class ServerStartException extends RuntimeException {
 
     public ServerStartException(InetSocketAddress address, Throwable cause) {
         super("cannot listen on " + format(address) + ": " + reason(cause), cause);
+    }
+
+    /**
+     * The address a server listens on, as its start line gives it: the host as configured (a
+     * dual-stack socket would show {@code 0.0.0.0} as {@code [0:0:0:0:0:0:0:0]}) and the port
+     * actually bound (for {@code --port 0}).
+     */
+    public static String listening(String host, SocketAddress bound) {
+        return format(new InetSocketAddress(host, ((InetSocketAddress) bound).getPort()));
     }
 
     /** {@code 127.0.0.1:8080} or {@code [::1]:8080}. */

@@ -84,7 +84,7 @@ public final class Master implements WorkerPool.Events {
     @Override
     public void allReady() {
         log.info("shout listening on {} (mode=process, transform={}, transport=epoll, workers={},"
-                        + " threads-per-worker={})", ServerStartException.format(server.localAddress()),
+                        + " threads-per-worker={})", ServerStartException.listening(config.host(), server.localAddress()),
                 config.transform(), config.workers(), config.threads());
     }
 

@@ -59,7 +59,7 @@ public final class ThreadModeServer {
                     transport.serverChannelClass(), new ThreadModeMetrics(connections, traffic, addressLimiter, server),
                     false);
             log.info("shout listening on {} (mode=thread, transform={}, transport={}, threads={})",
-                    ServerStartException.format((InetSocketAddress) server.localAddress()),
+                    ServerStartException.listening(config.host(), server.localAddress()),
                     config.transform(), transport, config.threads());
             signals.awaitShutdown();
             server.close().syncUninterruptibly();
