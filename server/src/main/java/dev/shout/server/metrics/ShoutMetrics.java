@@ -66,8 +66,7 @@ public final class ShoutMetrics {
     private void gauge(String name, String help, ToDoubleFunction<WorkerFigures> figure, Unit... unit) {
         GaugeWithCallback.Builder builder = GaugeWithCallback.builder().name(name).help(help)
                 .labelNames(workerLabel())
-                .callback(callback -> source.workers().forEach(w -> callback.call(figure.applyAsDouble(w),
-                        labelValues(w))));
+                .callback(callback -> eachWorker(figure, callback::call));
         if (unit.length > 0) {
             builder.unit(unit[0]);
         }
@@ -77,19 +76,27 @@ public final class ShoutMetrics {
     private void counter(String name, String help, ToDoubleFunction<WorkerFigures> figure, Unit... unit) {
         CounterWithCallback.Builder builder = CounterWithCallback.builder().name(name).help(help)
                 .labelNames(workerLabel())
-                .callback(callback -> source.workers().forEach(w -> callback.call(figure.applyAsDouble(w),
-                        labelValues(w))));
+                .callback(callback -> eachWorker(figure, callback::call));
         if (unit.length > 0) {
             builder.unit(unit[0]);
         }
         builder.register(registry);
     }
 
-    private String[] workerLabel() {
-        return perWorker ? new String[] {"worker"} : new String[0];
+    /** Gives {@code sample} each worker's figure with its labels: the body of every per-worker callback. */
+    private void eachWorker(ToDoubleFunction<WorkerFigures> figure, Sample sample) {
+        for (WorkerFigures worker : source.workers()) {
+            sample.call(figure.applyAsDouble(worker), perWorker ? new String[] {worker.worker()} : new String[0]);
+        }
     }
 
-    private String[] labelValues(WorkerFigures figures) {
-        return perWorker ? new String[] {figures.worker()} : new String[0];
+    /** Both callback types of the Prometheus client take a value and label values. */
+    @FunctionalInterface
+    private interface Sample {
+        void call(double value, String... labelValues);
+    }
+
+    private String[] workerLabel() {
+        return perWorker ? new String[] {"worker"} : new String[0];
     }
 }
