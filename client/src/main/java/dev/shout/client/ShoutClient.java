@@ -1,5 +1,6 @@
 package dev.shout.client;
 
+import dev.shout.client.bench.BenchCommand;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -23,10 +24,12 @@ import picocli.CommandLine.Spec;
         name = ShoutClient.NAME,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        subcommands = BenchCommand.class,
         description = {
             "Talks to a shout server, which sends every line back in upper case.",
             "With a terminal, prompts for lines; with a pipe or file on stdin, copies stdin to the server"
-                    + " and the server to stdout; with --message, sends that one line."
+                    + " and the server to stdout; with --message, sends that one line.",
+            "'shout bench' loads the server instead; see 'shout bench --help'."
         })
 public final class ShoutClient implements Callable<Integer> {
 

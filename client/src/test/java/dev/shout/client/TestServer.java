@@ -14,14 +14,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A stand-in for the real server, on loopback only, running one {@link Handler} per connection on
  * its own thread. The connection is closed when the handler returns.
  */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
 
     /** What the server does with one accepted connection. */
-    interface Handler {
+    public interface Handler {
         void handle(Socket connection) throws IOException;
     }
 
-    static final String HOST = "127.0.0.1";
+    public static final String HOST = "127.0.0.1";
 
     private final ServerSocket serverSocket;
     private final Handler handler;
@@ -35,13 +35,21 @@ final class TestServer implements AutoCloseable {
         acceptor.start();
     }
 
-    static TestServer start(Handler handler) throws IOException {
+    public static TestServer start(Handler handler) throws IOException {
         return new TestServer(handler);
     }
 
     /** Echoes everything upper-cased as it arrives, and closes once the client has half-closed. */
-    static TestServer uppercasing() throws IOException {
+    public static TestServer uppercasing() throws IOException {
         return start(TestServer::echoUppercased);
+    }
+
+    /**
+     * Like {@link #uppercasing()}, but the byte at {@code offset} of every reply stream comes back
+     * with its 0x20 bit flipped, so that it is wrong whatever it was.
+     */
+    public static TestServer corruptingByteAt(long offset) throws IOException {
+        return start(connection -> echoUppercasedCorrupting(connection, offset));
     }
 
     /**
@@ -53,7 +61,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** A port nobody listens on: bound by the system for a moment, then released. */
-    static int unusedPort() throws IOException {
+    public static int unusedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
         }
@@ -66,7 +74,7 @@ final class TestServer implements AutoCloseable {
         return result;
     }
 
-    int port() {
+    public int port() {
         return serverSocket.getLocalPort();
     }
 
@@ -99,15 +107,27 @@ final class TestServer implements AutoCloseable {
             handler.handle(connection);
         } catch (IOException e) {
             // The client under test ends conversations as it sees fit; the tests judge its side.
+        } finally {
+            // Churning clients open thousands of connections; keep only the ones still open.
+            connections.remove(connection);
         }
     }
 
     private static void echoUppercased(Socket connection) throws IOException {
+        echoUppercasedCorrupting(connection, -1);
+    }
+
+    private static void echoUppercasedCorrupting(Socket connection, long corruptOffset) throws IOException {
         InputStream in = connection.getInputStream();
         OutputStream out = connection.getOutputStream();
         byte[] buffer = new byte[8192];
+        long offset = 0;
         for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
             uppercaseInPlace(buffer, n);
+            if (corruptOffset >= offset && corruptOffset < offset + n) {
+                buffer[(int) (corruptOffset - offset)] ^= 0x20;
+            }
+            offset += n;
             out.write(buffer, 0, n);
         }
     }
