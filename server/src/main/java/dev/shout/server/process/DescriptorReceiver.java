@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The acknowledgement goes out before the connection is registered, so before a byte of it
  * is read: until then the master may still give it to another worker, and after it the master
- * will not. If the acknowledgement cannot be sent, this worker lets the connection go.
+ * will not. If the acknowledgement cannot be sent, this worker lets the connection go. The
+ * acknowledgements of one read are flushed together; when the read ends in the link's end of
+ * file, Netty closes the link without a read-complete, the unflushed ones fail, and those
+ * connections go back to the master as they should.
  */
 final class DescriptorReceiver extends ChannelInboundHandlerAdapter {
 
@@ -42,6 +45,12 @@ final class DescriptorReceiver extends ChannelInboundHandlerAdapter {
                 connection.unsafe().closeForcibly();
             }
         });
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
     }
 
     private void register(EpollSocketChannel connection) {

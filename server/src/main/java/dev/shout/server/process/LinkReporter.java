@@ -39,9 +39,9 @@ final class LinkReporter {
                 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Acknowledges one descriptor; flushed at once, since the connection waits for it. */
+    /** Acknowledges one descriptor; the caller flushes once it has read them all. */
     ChannelFuture received() {
-        return link.writeAndFlush(new Received().encode(link.alloc()));
+        return link.write(new Received().encode(link.alloc()));
     }
 
     /** Called from any event loop each time a connection from {@code client} ends. */

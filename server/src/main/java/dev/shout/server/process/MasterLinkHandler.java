@@ -30,6 +30,11 @@ final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        pool.reportsRead();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         pool.linkClosed(worker);
     }

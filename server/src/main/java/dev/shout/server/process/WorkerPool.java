@@ -133,14 +133,17 @@ final class WorkerPool {
         } else if (message instanceof Received) {
             worker.acknowledged(1);
             totals[worker.slot()].opened();
-            events.capacityChanged();
         } else if (message instanceof Released released) {
             worker.released(released.client());
             addressLimiter.release(released.client());
-            events.capacityChanged();
         } else {
             draining(worker);
         }
+    }
+
+    /** A batch of reports was read: acknowledgements and closes may have made room. */
+    void reportsRead() {
+        events.capacityChanged();
     }
 
     /** Its link is gone: everything it acknowledged was read before, so the rest is untouched. */
