@@ -272,6 +272,18 @@ class ProcessModeTest {
     }
 
     @Test
+    void aWorkerThatStopsSendingHeartbeatsIsKilledAndReplaced() {
+        try (ServerProcess server = startProcessMode("--workers", "2", "--worker-timeout", "1s")) {
+            long frozen = workerPids(server).get(0);
+            Signals.send("STOP", frozen);
+            server.awaitLog("\\(pid " + frozen + "\\) sent no heartbeat within 1000 ms: killing it");
+            server.awaitLog("\\(pid " + frozen + "\\) died .*SIGKILL");
+            Await.until("a replacement for the frozen pid " + frozen, WAIT,
+                    () -> workerPids(server).size() == 2 && !workerPids(server).contains(frozen));
+        }
+    }
+
+    @Test
     void aProcessThatIsNotAWorkerIsRejectedByTheControlSocket() throws IOException {
         try (ServerProcess server = startProcessMode("--workers", "1")) {
             Matcher path = Pattern.compile("workers link through (\\S+)").matcher(server.awaitLog("workers link through"));
