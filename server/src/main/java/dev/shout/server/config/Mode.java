@@ -1,5 +1,7 @@
 package dev.shout.server.config;
 
+import java.util.Locale;
+
 /** How the server runs its connections: in worker processes or on an in-process thread group. */
 public enum Mode {
     /** Process mode where the native epoll transport can pass descriptors, thread mode elsewhere. */
@@ -22,6 +24,6 @@ public enum Mode {
 
     @Override
     public String toString() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,6 +1,7 @@
 package dev.shout.server.process;
 
 import dev.shout.server.process.LinkMessage.Heartbeat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,7 +19,7 @@ final class SlotTotals {
         CRASH, TIMEOUT, BOOT_FAILURE, SIGTERM, ROLLING;
 
         String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

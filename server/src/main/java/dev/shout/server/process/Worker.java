@@ -9,6 +9,8 @@ import dev.shout.server.pipeline.Traffic;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -89,8 +91,8 @@ final class Worker {
                 .channel(EpollDomainSocketChannel.class)
                 .option(EpollChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
                 // Descriptors are read only once the receiver is in the pipeline.
-                .option(io.netty.channel.ChannelOption.AUTO_READ, false)
-                .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new ChannelInboundHandlerAdapter())
                 .connect(new DomainSocketAddress(controlSocket.toFile()))
                 .syncUninterruptibly()
                 .channel();
