@@ -1,0 +1,202 @@
+# Sourced by run.sh and scale.sh: the jars and the C reference, servers started and stopped by
+# pid, bench runs bounded in time, machine facts. Every address used is on loopback.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+JAVA=${JAVA:-java}
+HOST=127.0.0.1
+# How long a server may take to print its start line.
+START_LIMIT=${START_LIMIT:-90}
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Whole seconds in a duration as the bench takes it (500ms, 3s, 2m), rounded up.
+seconds_of() {
+  case $1 in
+    *ms) echo $(( (${1%ms} + 999) / 1000 )) ;;
+    *s) echo "${1%s}" ;;
+    *m) echo $(( ${1%m} * 60 )) ;;
+    *) die "duration '$1': expected a number with ms, s or m, like 10s" ;;
+  esac
+}
+
+check_duration() {
+  [[ $2 =~ ^[0-9]+(ms|s|m)$ ]] || die "$1=$2: expected a number with ms, s or m, like 10s"
+}
+
+# --- the things measured ---------------------------------------------------------------------
+
+# Copies of the jars in $WORK, so that a rebuild by someone else during the session changes
+# nothing: every run of the session uses the same bytes. Waits for a build under way (a jar
+# missing for a moment), builds the two modules when they stay missing.
+prepare_jars() {
+  local server=$ROOT/server/target/shout-server.jar client=$ROOT/client/target/shout.jar try
+  for try in 1 2 3 4 5 6 7 8 9 10 11 12; do
+    if [[ -f $server && -f $client ]]; then
+      cp "$server" "$WORK/shout-server.jar" && cp "$client" "$WORK/shout.jar" \
+        && "$JAVA" -jar "$WORK/shout-server.jar" --version >/dev/null 2>&1 \
+        && "$JAVA" -jar "$WORK/shout.jar" --version >/dev/null 2>&1 && break
+      log "the jars did not copy whole (a build under way?); trying again"
+    elif (( try == 3 )); then
+      log "building the server and client jars"
+      (cd "$ROOT" && mvn -B -o -q -pl server,client -am package -DskipTests) >"$WORK/build.log" 2>&1 \
+        || log "the build failed (see $WORK/build.log); waiting in case another build is under way"
+    else
+      log "waiting for $server and $client (a build under way?)"
+    fi
+    sleep 5
+  done
+  [[ -s $WORK/shout-server.jar && -s $WORK/shout.jar ]] || die "no usable jars; build with: mvn -B -o -q package -DskipTests"
+  SERVER_JAR=$WORK/shout-server.jar
+  CLIENT_JAR=$WORK/shout.jar
+}
+
+prepare_ref() {
+  command -v gcc >/dev/null || die "gcc is needed for the C reference (apt-get install -y gcc)"
+  gcc -O2 -Wall -o "$WORK/shout_ref" "$BENCH_DIR/ref/shout_ref.c" || die "the C reference did not compile"
+  REF_BIN=$WORK/shout_ref
+}
+
+# --- servers ---------------------------------------------------------------------------------
+
+# Every server this script started: the pid of the `timeout` that bounds its life. `timeout`
+# puts the server (and, in process mode, its workers) in a process group of its own and kills
+# that group when the time is up, even if this script has been killed.
+STARTED=()
+
+# Prints the pid of the server process itself (the child of its `timeout`).
+server_main_pid() { ps -o pid= --ppid "$1" 2>/dev/null | head -n 1 | tr -d ' '; }
+
+# Every descendant of a pid, depth first.
+descendants() {
+  local child
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+
+# start_shout LOG LIFETIME_S FLAG...: sets SERVER_PID (its timeout) and SERVER_PORT.
+start_shout() {
+  local logfile=$1 lifetime=$2 waited=0 line
+  shift 2
+  timeout -k 10 "$lifetime" "$JAVA" -jar "$SERVER_JAR" --host "$HOST" --port 0 "$@" </dev/null >"$logfile" 2>&1 &
+  SERVER_PID=$!
+  STARTED+=("$SERVER_PID")
+  SERVER_PORT=
+  while (( waited < START_LIMIT * 10 )); do
+    line=$(grep -m 1 -o "shout listening on $HOST:[0-9]*" "$logfile" 2>/dev/null || true)
+    if [[ -n $line ]]; then
+      SERVER_PORT=${line##*:}
+      return 0
+    fi
+    kill -0 "$SERVER_PID" 2>/dev/null || { log "the server exited before its start line; see $logfile"; return 1; }
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  log "no start line within ${START_LIMIT}s; see $logfile"
+  return 1
+}
+
+# start_ref LOG LIFETIME_S: the C reference on a free port; sets SERVER_PID and SERVER_PORT.
+start_ref() {
+  local logfile=$1 lifetime=$2 attempt waited
+  for attempt in 1 2 3 4 5; do
+    SERVER_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    timeout -k 5 "$lifetime" "$REF_BIN" "$SERVER_PORT" </dev/null >"$logfile" 2>&1 &
+    SERVER_PID=$!
+    STARTED+=("$SERVER_PID")
+    for ((waited = 0; waited < 100; waited++)); do
+      grep -q "shout_ref listening on $HOST:$SERVER_PORT" "$logfile" 2>/dev/null && return 0
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    log "shout_ref did not start on port $SERVER_PORT (taken in between?): $(head -c 200 "$logfile")"
+    stop_server "$SERVER_PID"
+  done
+  return 1
+}
+
+# stop_server PID: SIGTERM through its timeout (which passes it to the server's process group),
+# then, after a grace, SIGKILL to each process of that server's tree by pid.
+stop_server() {
+  local pid=$1 waited tree p kept=()
+  if kill -0 "$pid" 2>/dev/null; then
+    tree=$(descendants "$pid")
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((waited = 0; waited < 200; waited++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "server $pid still running 20s after SIGTERM: killing its processes"
+      for p in $tree "$pid"; do kill -KILL "$p" 2>/dev/null || true; done
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+  for p in "${STARTED[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+  STARTED=("${kept[@]+"${kept[@]}"}")
+}
+
+stop_all_servers() {
+  local pid
+  for pid in "${STARTED[@]+"${STARTED[@]}"}"; do stop_server "$pid"; done
+}
+
+# Resident memory in kB of a process and all its descendants, from /proc/PID/status.
+tree_rss_kb() {
+  local total=0 p rss
+  for p in "$1" $(descendants "$1"); do
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || true)
+    total=$((total + ${rss:-0}))
+  done
+  echo "$total"
+}
+
+# --- bench runs ------------------------------------------------------------------------------
+
+# run_bench JSON ERR LIMIT_S FLAG...: one load-generator run against $HOST, killed if it
+# outlives LIMIT_S. Returns the bench's exit code (124 or 137 for a run that was cut off).
+run_bench() {
+  local json=$1 err=$2 limit=$3
+  shift 3
+  # shellcheck disable=SC2086
+  timeout -k 5 "$limit" "$JAVA" ${BENCH_JVM_OPTS:-} -jar "$CLIENT_JAR" bench --host "$HOST" --json \
+    ${BENCH_THREADS:+--threads "$BENCH_THREADS"} "$@" </dev/null >"$json" 2>"$err"
+}
+
+# --- machine facts ---------------------------------------------------------------------------
+
+machine_facts_start() {
+  {
+    echo "date_start: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "hostname: $(hostname)"
+    echo "nproc: $(nproc)"
+    echo "cpu_model: $(grep -m 1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    echo "cpu_mhz: $(grep -m 1 '^cpu MHz' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    echo "kernel: $(uname -srvm)"
+    echo "memory_total: $(awk '/^MemTotal:/ { print $2 " kB" }' /proc/meminfo)"
+    echo "ulimit_n: $(ulimit -n)"
+    "$JAVA" -version 2>&1 | sed 's/^/java_version: /'
+    echo "gcc: $(gcc --version 2>/dev/null | head -n 1)"
+    echo "git: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
+    echo "server_jar_sha256: $(sha256sum "$SERVER_JAR" | cut -d' ' -f1)"
+    echo "client_jar_sha256: $(sha256sum "$CLIENT_JAR" | cut -d' ' -f1)"
+    echo "load_average_start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  } >>"$1"
+}
+
+machine_facts_end() {
+  {
+    echo "load_average_end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "date_end: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  } >>"$1"
+}
+
+# The results directory: RESULTS_DIR, or bench/results/<UTC date and time>.
+results_dir() {
+  local dir=${RESULTS_DIR:-$BENCH_DIR/results/$(date -u +%Y-%m-%dT%H%M%SZ)}
+  mkdir -p "$dir/raw"
+  (cd "$dir" && pwd)
+}
