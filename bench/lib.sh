@@ -81,7 +81,9 @@ descendants() {
 start_shout() {
   local logfile=$1 lifetime=$2 waited=0 line
   shift 2
-  timeout -k 10 "$lifetime" "$JAVA" -jar "$SERVER_JAR" --host "$HOST" --port 0 "$@" </dev/null >"$logfile" 2>&1 &
+  # shellcheck disable=SC2086
+  timeout -k 10 "$lifetime" "$JAVA" ${SERVER_JVM_OPTS:-} -jar "$SERVER_JAR" --host "$HOST" --port 0 "$@" \
+    ${WORKER_JVM_OPTS:+--worker-jvm-opts "$WORKER_JVM_OPTS"} </dev/null >"$logfile" 2>&1 &
   SERVER_PID=$!
   STARTED+=("$SERVER_PID")
   SERVER_PORT=
@@ -118,20 +120,23 @@ start_ref() {
   return 1
 }
 
-# stop_server PID: SIGTERM through its timeout (which passes it to the server's process group),
-# then, after a grace, SIGKILL to each process of that server's tree by pid.
+# stop_server PID: SIGTERM to the server process alone (in process mode the master then stops
+# its workers in order; a signal to the whole group would have each worker drain on its own and
+# the master start replacements), its `timeout` following it out; after a grace, SIGKILL to each
+# process of that server's tree by pid.
 stop_server() {
-  local pid=$1 waited tree p kept=()
+  local pid=$1 waited tree main p kept=()
   if kill -0 "$pid" 2>/dev/null; then
     tree=$(descendants "$pid")
-    kill -TERM "$pid" 2>/dev/null || true
+    main=$(server_main_pid "$pid")
+    kill -TERM "${main:-$pid}" 2>/dev/null || true
     for ((waited = 0; waited < 200; waited++)); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
     if kill -0 "$pid" 2>/dev/null; then
       log "server $pid still running 20s after SIGTERM: killing its processes"
-      for p in $tree "$pid"; do kill -KILL "$p" 2>/dev/null || true; done
+      for p in $tree $(descendants "$pid") "$pid"; do kill -KILL "$p" 2>/dev/null || true; done
     fi
   fi
   wait "$pid" 2>/dev/null || true
