@@ -38,7 +38,7 @@ prepare_jars() {
         && "$JAVA" -jar "$WORK/shout-server.jar" --version >/dev/null 2>&1 \
         && "$JAVA" -jar "$WORK/shout.jar" --version >/dev/null 2>&1 && break
       log "the jars did not copy whole (a build under way?); trying again"
-    elif (( try == 3 )); then
+    elif (( try == 7 )); then
       log "building the server and client jars"
       (cd "$ROOT" && mvn -B -o -q -pl server,client -am package -DskipTests) >"$WORK/build.log" 2>&1 \
         || log "the build failed (see $WORK/build.log); waiting in case another build is under way"
