@@ -32,7 +32,7 @@ awk -F, '
     msgs[c, m] = $col["messages_per_s"]; p99[c, m] = $col["latency_p99_us"]
   }
   END {
-    print "connections thread process ref thread_p99 process_p99 ref_p99"
+    print "# connections thread process ref thread_p99 process_p99 ref_p99"
     split("1 50 1000", counts, " "); split("thread process ref", modes, " ")
     for (i = 1; i <= 3; i++) {
       line = counts[i]
@@ -67,9 +67,9 @@ plot "$data" using 2:xtic(1) title "thread mode" lc rgb "#1f77b4", \
      "" using 4 title "C reference" lc rgb "#7f7f7f", \
      for [i=2:4] "" using (\$0 + (i - 3) * 0.25):i:(gprintf("%.1s%c", column(i))) with labels offset 0,0.7 font ",8" notitle
 set title "p99 latency (lower is better)"
-set ylabel "microseconds (log scale)"
+set ylabel "p99 round trip (log scale)"
 set logscale y
-set format y "%g"
+set ytics ("1us" 1, "10us" 10, "100us" 100, "1ms" 1000, "10ms" 10000, "100ms" 100000, "1s" 1000000, "10s" 10000000)
 set yrange [1:*]
 plot "$data" using 5:xtic(1) title "thread mode" lc rgb "#1f77b4", \
      "" using 6 title "process mode" lc rgb "#ff7f0e", \
