@@ -66,7 +66,7 @@ prepare_ref() {
 STARTED=()
 
 # Prints the pid of the server process itself (the child of its `timeout`).
-server_main_pid() { ps -o pid= --ppid "$1" 2>/dev/null | head -n 1 | tr -d ' '; }
+server_main_pid() { { ps -o pid= --ppid "$1" 2>/dev/null || true; } | head -n 1 | tr -d ' '; }
 
 # Every descendant of a pid, depth first.
 descendants() {

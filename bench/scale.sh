@@ -16,6 +16,8 @@ PER_CLIENT=${PER_CLIENT:-18000}
 PER_WORKER=${PER_WORKER:-15000}
 CONNECT_LIMIT=${CONNECT_LIMIT:-300}
 TRANSFORM=${TRANSFORM:-upper}
+# Seconds between the bench processes' end and reading the worker restarts.
+SETTLE=${SETTLE:-8}
 
 check_duration HOLD "$HOLD"
 hold_s=$(seconds_of "$HOLD")
@@ -54,10 +56,12 @@ row() {
   printf '%s%s,"%s"\n' "$1" "$empty" "${3//\"/\'}" >>"$csv"
 }
 
-# metric_sum PORT NAME: a metric of the server's /metrics summed over its labels (workers, causes).
+# metric_sum PORT NAME: a metric of the server's /metrics summed over its labels (workers,
+# causes); nothing when the endpoint does not answer within 5 s.
 metric_sum() {
-  curl -s --max-time 5 "http://$HOST:$1/metrics" \
-    | awk -v name="$2" '$1 == name || index($1, name "{") == 1 { sum += $2 } END { printf "%d\n", sum }'
+  local page
+  page=$(curl -s --max-time 5 "http://$HOST:$1/metrics") || return 0
+  awk -v name="$2" '$1 == name || index($1, name "{") == 1 { sum += $2 } END { printf "%d\n", sum }' <<<"$page"
 }
 
 # Connections open in the server, summed over its workers.
@@ -65,13 +69,13 @@ server_open() { metric_sum "$1" shout_connections_open; }
 
 # The newest "holding idle: N open" of a bench process's progress, or nothing before it.
 holding_count() {
-  grep -o 'holding idle: [0-9,]* open' "$1" 2>/dev/null | tail -n 1 | tr -dc '0-9'
+  { grep -o 'holding idle: [0-9,]* open' "$1" 2>/dev/null || true; } | tail -n 1 | tr -dc '0-9'
 }
 
 # The lines of a bench process's stderr that are not progress lines: what went wrong.
 client_problems() {
-  grep -v -E '^shout bench: +[0-9]+s (connecting|holding idle)' "$@" 2>/dev/null | sort | uniq -c | sort -rn \
-    | head -n 3 | sed 's/^ *//' | tr '\n' ';' | tr ',' ' '
+  { grep -h -v -E '^shout bench: +[0-9]+s (connecting|holding idle)' "$@" 2>/dev/null || true; } | sort | uniq -c \
+    | sort -rn | head -n 3 | sed 's/^ *//' | tr '\n' ';' | tr ',' ' '
 }
 
 kernel_tcp_mem_kb() {
@@ -97,7 +101,8 @@ for n in $LEVELS; do
     row "$n,$clients,$workers,$cpw,$max_connections" 20 "server did not start (see raw/$tag.server.log)"
     continue
   fi
-  metrics_port=$(grep -m 1 -o "metrics on http://$HOST:[0-9]*" "$RESULTS/raw/$tag.server.log" | sed 's/.*://')
+  metrics_port=$(grep -m 1 -o "metrics on http://$HOST:[0-9]*" "$RESULTS/raw/$tag.server.log" || true)
+  metrics_port=${metrics_port##*:}
   master=$(server_main_pid "$SERVER_PID")
   sleep 2
   rss_idle=$(tree_rss_kb "$master")
@@ -139,18 +144,19 @@ for n in $LEVELS; do
   open=0
   for ((t = 0; t < 60; t++)); do
     open=$(server_open "$metrics_port")
-    ((open >= held)) && break
+    ((${open:-0} >= held)) && break
     sleep 0.5
   done
   rss_total=$(tree_rss_kb "$master")
   rss_master=$(awk '/^VmRSS:/ { print $2 }' "/proc/$master/status" 2>/dev/null || echo 0)
   tcp_mem=$(kernel_tcp_mem_kb)
+  open=${open:-0}
   open_after=$(server_open "$metrics_port")
   # Each bench process holds for HOLD from its own last connect; one that has moved on to its
   # ping round, or left, would make the reading describe fewer connections.
   alive=0
   for pid in "${CLIENTS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=$((alive + 1)); done
-  if ((open_after != open || alive != clients)); then
+  if [[ -n $open_after && $open_after != "$open" ]] || ((alive != clients)); then
     problem="${problem:+$problem; }connections changed while the memory was read ($open, then $open_after; $alive of $clients bench processes running): raise HOLD"
   fi
   log "level $n: $held held by the clients, $open open in the server after ${connect_s}s; RSS $((rss_total / 1024)) MB (idle $((rss_idle / 1024)) MB)"
@@ -158,10 +164,12 @@ for n in $LEVELS; do
   # The ping round, then the reports.
   for pid in "${CLIENTS[@]}"; do wait "$pid" 2>/dev/null || true; done
   CLIENTS=()
+  # A worker that stalls on the closes is killed only after --worker-timeout (5 s): give it time to show.
+  sleep "$SETTLE"
   restarts=$(metric_sum "$metrics_port" shout_worker_restarts_total)
   lost=$(metric_sum "$metrics_port" shout_connections_lost_total)
   stop_server "$SERVER_PID"
-  if ((restarts > 0)); then
+  if ((${restarts:-0} > 0)); then
     problem="${problem:+$problem; }$restarts worker restarts during the level, $lost connections lost with them (see raw/$tag.server.log)"
   fi
   client_json=()
@@ -178,8 +186,6 @@ for n in $LEVELS; do
   fi
   row "$n,$clients,$workers,$cpw,$max_connections,$open,$connect_s,$rss_idle,$rss_total,$rss_master,$((rss_total - rss_master)),$per_conn,$added_per_conn,$tcp_mem,$restarts,$lost,$figures" 0 "$problem"
   [[ -n $problem ]] && log "level $n: $problem"
-  # Let the closed connections leave TIME_WAIT behind before the next level.
-  sleep 3
 done
 machine_facts_end "$facts"
 

@@ -64,7 +64,8 @@ def table(path):
     print("same server before any client) / held; TCP MB: the kernel's TCP buffers, system-wide, both ends")
     print("(/proc/net/sockstat); answered: pings answered of those sent, one through each connection; latency:")
     print("the highest of the bench processes' percentiles (each holds a share of the connections); restarts:")
-    print("workers the master replaced during the level (its /metrics, read after the bench processes ended).")
+    print("workers the master replaced during the level (its /metrics, read SETTLE seconds after the bench")
+    print("processes ended).")
     problems = [r for r in rows if r["problem"]]
     if problems:
         print()
