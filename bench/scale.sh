@@ -72,10 +72,14 @@ holding_count() {
   { grep -o 'holding idle: [0-9,]* open' "$1" 2>/dev/null || true; } | tail -n 1 | tr -dc '0-9'
 }
 
-# The lines of a bench process's stderr that are not progress lines: what went wrong.
+# What went wrong in the bench processes of a level: their stderr less the progress lines, and
+# their stdout less the JSON report (a JVM that did not start says why there). The three most
+# frequent, counted.
 client_problems() {
-  { grep -h -v -E '^shout bench: +[0-9]+s (connecting|holding idle)' "$@" 2>/dev/null || true; } | sort | uniq -c \
-    | sort -rn | head -n 3 | sed 's/^ *//' | tr '\n' ';' | tr ',' ' '
+  {
+    grep -h -v -E '^shout bench: +[0-9]+s (connecting|holding idle)' "$RESULTS"/raw/"$1".client-*.log || true
+    grep -h -v '^{' "$RESULTS"/raw/"$1".client-*.json || true
+  } 2>/dev/null | sort | uniq -c | sort -rn | head -n 3 | sed 's/^ *//' | tr '\n' ';' | tr ',' ' '
 }
 
 kernel_tcp_mem_kb() {
@@ -139,6 +143,13 @@ for n in $LEVELS; do
     held=$((held + ${c:-0}))
   done
   ((settled == clients)) || problem="not all bench processes connected within CONNECT_LIMIT=${CONNECT_LIMIT}s"
+  holding=()
+  for ((i = 1; i <= clients; i++)); do
+    [[ -n $(holding_count "$RESULTS/raw/$tag.client-$i.log") ]] && holding+=("${CLIENTS[i - 1]}")
+  done
+  if ((${#holding[@]} < clients)); then
+    problem="${problem:+$problem; }$((clients - ${#holding[@]})) of $clients bench processes never held their connections"
+  fi
 
   # The server's count catches up with the clients' as workers acknowledge their hand-offs.
   open=0
@@ -155,9 +166,9 @@ for n in $LEVELS; do
   # Each bench process holds for HOLD from its own last connect; one that has moved on to its
   # ping round, or left, would make the reading describe fewer connections.
   alive=0
-  for pid in "${CLIENTS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=$((alive + 1)); done
-  if [[ -n $open_after && $open_after != "$open" ]] || ((alive != clients)); then
-    problem="${problem:+$problem; }connections changed while the memory was read ($open, then $open_after; $alive of $clients bench processes running): raise HOLD"
+  for pid in "${holding[@]+"${holding[@]}"}"; do kill -0 "$pid" 2>/dev/null && alive=$((alive + 1)); done
+  if [[ -n $open_after && $open_after != "$open" ]] || ((alive != ${#holding[@]})); then
+    problem="${problem:+$problem; }connections changed while the memory was read ($open open, then $open_after; $alive of ${#holding[@]} holding bench processes still holding): raise HOLD"
   fi
   log "level $n: $held held by the clients, $open open in the server after ${connect_s}s; RSS $((rss_total / 1024)) MB (idle $((rss_idle / 1024)) MB)"
 
@@ -176,7 +187,7 @@ for n in $LEVELS; do
   for ((i = 1; i <= clients; i++)); do client_json+=("$RESULTS/raw/$tag.client-$i.json"); done
   figures=$(python3 "$BENCH_DIR/scale_report.py" clients "${client_json[@]}")
   if ((open < n)); then
-    why=$(client_problems "$RESULTS"/raw/$tag.client-*.log)
+    why=$(client_problems "$tag")
     problem="${problem:+$problem; }reached $open of $n${why:+: $why}"
   fi
   per_conn= added_per_conn=
