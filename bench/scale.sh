@@ -125,7 +125,6 @@ for n in $LEVELS; do
   done
 
   # Every bench process holding (its progress says "holding idle") or gone.
-  connect_s=
   for ((t = 0; t < CONNECT_LIMIT * 2; t++)); do
     settled=0
     for ((i = 1; i <= clients; i++)); do
@@ -137,15 +136,14 @@ for n in $LEVELS; do
     sleep 0.5
   done
   connect_s=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-  held=0
-  for ((i = 1; i <= clients; i++)); do
-    c=$(holding_count "$RESULTS/raw/$tag.client-$i.log")
-    held=$((held + ${c:-0}))
-  done
   ((settled == clients)) || problem="not all bench processes connected within CONNECT_LIMIT=${CONNECT_LIMIT}s"
+  # The connections the bench processes hold, and which of them hold.
+  held=0
   holding=()
   for ((i = 1; i <= clients; i++)); do
-    [[ -n $(holding_count "$RESULTS/raw/$tag.client-$i.log") ]] && holding+=("${CLIENTS[i - 1]}")
+    c=$(holding_count "$RESULTS/raw/$tag.client-$i.log")
+    [[ -n $c ]] && holding+=("${CLIENTS[i - 1]}")
+    held=$((held + ${c:-0}))
   done
   if ((${#holding[@]} < clients)); then
     problem="${problem:+$problem; }$((clients - ${#holding[@]})) of $clients bench processes never held their connections"
