@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,9 +107,6 @@ class HardeningTimeoutsTest {
         }
     }
 
-    @Disabled("bug: --half-closed-timeout closes a half-closed client that long after its half-close even while it"
-            + " reads: at 1s, a client reading 1.3 MB/s got 3 MB of its 8 MB reply, then the end of stream, and the log"
-            + " says 'read nothing for 1s' (TransformHandler#clientHalfClosed schedules the close unconditionally)")
     @ParameterizedTest
     @EnumSource(ServerMode.class)
     void aHalfClosedClientStillReadingGetsEveryByteItIsOwed(ServerMode mode) throws Exception {

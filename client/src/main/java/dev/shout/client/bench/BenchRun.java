@@ -95,7 +95,9 @@ final class BenchRun {
         try {
             CompletableFuture<Void> ready = pattern.start();
             awaitOrAbort(ready, UNTIL_DONE, () -> progress.connecting(config.connections()));
-            if (stats.open() == 0 && config.workload() != Workload.CHURN) {
+            // Every connect has settled by now, but a connection counts as open only once its
+            // handler runs: that no connect succeeded is what the failures say.
+            if (stats.connectErrors() >= config.connections() && config.workload() != Workload.CHURN) {
                 abort.abort("no connection could be opened to " + config.host() + ":" + config.port());
             }
             boolean idle = config.workload() == Workload.IDLE_THEN_PING;

@@ -3,7 +3,6 @@ package dev.shout.server.pipeline;
 import dev.shout.server.config.DurationConverter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +20,7 @@ final class StalledReaderHandler extends ChannelInboundHandlerAdapter {
 
     private final Duration timeout;
     private ScheduledFuture<?> check;
-    private long pendingAtLastCheck;
+    private ReadProgress progress;
 
     StalledReaderHandler(Duration timeout) {
         this.timeout = timeout;
@@ -32,6 +31,7 @@ final class StalledReaderHandler extends ChannelInboundHandlerAdapter {
         if (ctx.channel().isWritable()) {
             cancel();
         } else if (check == null) {
+            progress = new ReadProgress(ctx.channel());
             schedule(ctx);
         }
         ctx.fireChannelWritabilityChanged();
@@ -44,7 +44,6 @@ final class StalledReaderHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void schedule(ChannelHandlerContext ctx) {
-        pendingAtLastCheck = pending(ctx);
         check = ctx.executor().schedule(() -> check(ctx), timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -53,19 +52,13 @@ final class StalledReaderHandler extends ChannelInboundHandlerAdapter {
         if (ctx.channel().isWritable() || !ctx.channel().isActive()) {
             return;
         }
-        long pending = pending(ctx);
-        if (pending < pendingAtLastCheck) {
+        if (progress.advanced(ctx.channel(), timeout)) {
             schedule(ctx); // the client read something: give it another period
             return;
         }
         log.info("{} read nothing for {} with {} bytes owed: closing", ctx.channel(),
-                DurationConverter.format(timeout), pending);
+                DurationConverter.format(timeout), ReadProgress.pendingBytes(ctx.channel()));
         ctx.close();
-    }
-
-    private static long pending(ChannelHandlerContext ctx) {
-        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
-        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     private void cancel() {

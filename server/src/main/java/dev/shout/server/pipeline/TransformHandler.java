@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Sends each client its bytes back, transformed, in order, and ends the connection so that
  * no byte owed is lost:
  * <ul>
- * <li>on the client's half-close it sends the rest and closes once it is written, or after
- *     {@code --half-closed-timeout} if the client reads no more;</li>
+ * <li>on the client's half-close it sends the rest and closes once it is written, or when the
+ *     client has read nothing for {@code --half-closed-timeout};</li>
  * <li>when the server drains ({@link DrainEvent}) it sends what it owes, shuts its output and
  *     waits for the client to close, discarding what still comes in, so that the close cannot
  *     reset the connection under the client's unread reply;</li>
@@ -35,6 +35,7 @@ final class TransformHandler extends ChannelInboundHandlerAdapter {
     private final Duration halfClosedTimeout;
     /** Set once the last bytes were handed to the channel: nothing more is sent after it. */
     private ChannelFuture lastWrite;
+    private ScheduledFuture<?> halfClosedCheck;
 
     TransformHandler(StreamTransform transform, Duration halfClosedTimeout) {
         this.transform = transform;
@@ -79,12 +80,28 @@ final class TransformHandler extends ChannelInboundHandlerAdapter {
 
     private void clientHalfClosed(ChannelHandlerContext ctx) {
         (lastWrite == null ? writeLast(ctx) : lastWrite).addListener(ChannelFutureListener.CLOSE);
-        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
+        watchHalfClosed(ctx, new ReadProgress(ctx.channel()));
+    }
+
+    /** Closes the half-closed client once it has read nothing for {@code --half-closed-timeout}. */
+    private void watchHalfClosed(ChannelHandlerContext ctx, ReadProgress progress) {
+        halfClosedCheck = ctx.executor().schedule(() -> {
+            if (progress.advanced(ctx.channel(), halfClosedTimeout)) {
+                watchHalfClosed(ctx, progress);
+                return;
+            }
             log.info("{} half-closed and read nothing for {}: closing", ctx.channel(),
                     DurationConverter.format(halfClosedTimeout));
             ctx.close();
         }, halfClosedTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        ctx.channel().closeFuture().addListener(closed -> timeout.cancel(false));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (halfClosedCheck != null) {
+            halfClosedCheck.cancel(false);
+        }
+        ctx.fireChannelInactive();
     }
 
     private ChannelFuture writeLast(ChannelHandlerContext ctx) {
