@@ -48,8 +48,11 @@ final class Worker {
         // Ctrl-C in a terminal signals the whole process group; the master decides for its workers.
         Signal.handle(new Signal("INT"), signal -> log.debug("SIGINT ignored: the master stops workers"));
         EventLoopGroup loops = Transport.EPOLL.newGroup(config.threads(), "io");
+        // The link has a thread of its own, so that heartbeats and acknowledgements never wait
+        // behind client traffic: a worker busy closing thousands of connections is not dead.
+        EventLoopGroup linkLoop = Transport.EPOLL.newGroup(1, "link");
         try {
-            Channel link = connectLink(loops, signals);
+            Channel link = connectLink(linkLoop, signals);
             LinkReporter reporter = new LinkReporter(link);
             OpenConnections connections = new OpenConnections(closed -> reporter.released(clientOf(closed)));
             Traffic traffic = new Traffic();
@@ -78,6 +81,7 @@ final class Worker {
             return ExitCodes.OK;
         } finally {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            linkLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         }
     }
 
@@ -85,9 +89,9 @@ final class Worker {
         return ((InetSocketAddress) connection.remoteAddress()).getAddress();
     }
 
-    private Channel connectLink(EventLoopGroup loops, ShutdownSignals signals) {
+    private Channel connectLink(EventLoopGroup linkLoop, ShutdownSignals signals) {
         Channel link = new Bootstrap()
-                .group(loops)
+                .group(linkLoop)
                 .channel(EpollDomainSocketChannel.class)
                 .option(EpollChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
                 // Descriptors are read only once the receiver is in the pipeline.
