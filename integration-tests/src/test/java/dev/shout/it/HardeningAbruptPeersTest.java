@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -113,11 +112,6 @@ class HardeningAbruptPeersTest {
         assertPeersLeaveNothingBehind(servers.get(mode), peer);
     }
 
-    @Disabled("bug: process mode keeps every connection whose client resets it before a worker adopts it. The"
-            + " worker's EpollSocketChannel(fd) comes up inactive (SO_ERROR is set), so nothing reads the reset and"
-            + " nothing closes it: 300 such clients left 300 descriptors open in the workers (or the master) and"
-            + " 298 connections counted open, so --max-connections 50 stops accepting after 50 of them, and the"
-            + " drain throws NullPointerException (remoteAddress() null) in OpenConnections' close listener")
     @Test
     void clientsResettingBeforeAWorkerAdoptsTheirConnectionLeaveNothingBehindInProcessMode() throws Exception {
         assertPeersLeaveNothingBehind(servers.get(ServerMode.PROCESS), Peer.RESETS_MID_WRITE);

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,11 +37,6 @@ class HardeningWorkerDeathTest {
     @RegisterExtension
     static final Servers servers = new Servers("worker-death");
 
-    @Disabled("bug: a connection the master hands to a worker that has just died is closed, not given to"
-            + " another worker: sendFd fails on the dead link (EPIPE), Dispatcher#handedOff retries at once, before"
-            + " the link's channelInactive has retired the worker, so pick() chooses the dead worker again, and the"
-            + " third failure logs 'ERROR Dispatcher - closing /127.0.0.1:55600: no worker could take it'; the"
-            + " client, which connected after the kill, sees a reset (4 connections in 10 kills here)")
     @Test
     void connectionsOpenedAfterAWorkerIsKilledAreAllServed() throws Exception {
         LeakCheckedServer server = servers.get(ServerMode.PROCESS);

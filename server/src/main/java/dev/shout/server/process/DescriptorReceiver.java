@@ -38,6 +38,13 @@ final class DescriptorReceiver extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         EpollSocketChannel connection = new EpollSocketChannel(((FileDescriptor) msg).intValue());
+        if (!connection.isActive()) {
+            // Reset while it waited for a worker: Netty would register it inactive, so nothing
+            // would ever read the reset and close it.
+            connection.unsafe().closeForcibly();
+            reporter.arrivedClosed();
+            return;
+        }
         reporter.received().addListener((ChannelFuture acknowledged) -> {
             if (acknowledged.isSuccess()) {
                 register(connection);

@@ -141,6 +141,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
         }
         handOffsFailed++;
         worker.sendFailed(connection);
+        pool.linkFailed(worker);
         if (accepted.failures() + 1 < MAX_ATTEMPTS && serverChannel.isOpen()) {
             log.warn("handing {} to {} failed ({}); trying another worker",
                     connection.remoteAddress(), worker, written.cause().toString());

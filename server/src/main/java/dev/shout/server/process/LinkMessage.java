@@ -31,6 +31,13 @@ sealed interface LinkMessage {
     record Received() implements LinkMessage {
     }
 
+    /**
+     * One more descriptor arrived, but its connection was already gone (the client reset it
+     * while it waited): the master may close its copy, and the slot is free at once.
+     */
+    record ArrivedClosed() implements LinkMessage {
+    }
+
     /** A connection from {@code client} ended; its slot is free. */
     record Released(InetAddress client) implements LinkMessage {
     }
@@ -48,8 +55,10 @@ sealed interface LinkMessage {
             frame.writeByte(1);
         } else if (this instanceof Released released) {
             frame.writeByte(2).writeBytes(released.client().getAddress());
-        } else {
+        } else if (this instanceof Draining) {
             frame.writeByte(3);
+        } else {
+            frame.writeByte(4);
         }
         return frame.setByte(0, frame.readableBytes() - 1);
     }
@@ -62,6 +71,7 @@ sealed interface LinkMessage {
             case 1 -> new Received();
             case 2 -> new Released(address(frame));
             case 3 -> new Draining();
+            case 4 -> new ArrivedClosed();
             default -> throw new IllegalArgumentException("unknown link message type " + type);
         };
     }

@@ -2,6 +2,7 @@ package dev.shout.server.process;
 
 import dev.shout.server.pipeline.OpenConnections;
 import dev.shout.server.pipeline.Traffic;
+import dev.shout.server.process.LinkMessage.ArrivedClosed;
 import dev.shout.server.process.LinkMessage.Draining;
 import dev.shout.server.process.LinkMessage.Heartbeat;
 import dev.shout.server.process.LinkMessage.Received;
@@ -42,6 +43,11 @@ final class LinkReporter {
     /** Acknowledges one descriptor; the caller flushes once it has read them all. */
     ChannelFuture received() {
         return link.write(new Received().encode(link.alloc()));
+    }
+
+    /** Acknowledges a descriptor whose connection was gone on arrival; flushed with the others. */
+    void arrivedClosed() {
+        link.write(new ArrivedClosed().encode(link.alloc()), link.voidPromise());
     }
 
     /** Called from any event loop each time a connection from {@code client} ends. */

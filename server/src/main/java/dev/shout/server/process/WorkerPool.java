@@ -2,6 +2,7 @@ package dev.shout.server.process;
 
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.pipeline.AddressLimiter;
+import dev.shout.server.process.LinkMessage.ArrivedClosed;
 import dev.shout.server.process.LinkMessage.Heartbeat;
 import dev.shout.server.process.LinkMessage.Received;
 import dev.shout.server.process.LinkMessage.Released;
@@ -136,6 +137,8 @@ final class WorkerPool {
         } else if (message instanceof Released released) {
             worker.released(released.client());
             addressLimiter.release(released.client());
+        } else if (message instanceof ArrivedClosed) {
+            addressLimiter.release(worker.arrivedClosed());
         } else {
             draining(worker);
         }
@@ -144,6 +147,14 @@ final class WorkerPool {
     /** A batch of reports was read: acknowledgements and closes may have made room. */
     void reportsRead() {
         events.capacityChanged();
+    }
+
+    /** Writing to its link failed: it takes no more connections; its link's closing does the rest. */
+    void linkFailed(WorkerProcess worker) {
+        if (worker.state() != State.RETIRING) {
+            log.warn("{} cannot be written to: sending it no more connections", worker);
+            worker.retire(false);
+        }
     }
 
     /** Its link is gone: everything it acknowledged was read before, so the rest is untouched. */

@@ -186,6 +186,14 @@ final class WorkerProcess {
         }
     }
 
+    /** The oldest unacknowledged connection arrived already closed: its slot is free. */
+    InetAddress arrivedClosed() {
+        EpollSocketChannel connection = unacknowledged.poll();
+        connection.unsafe().closeForcibly();
+        forget(connection);
+        return clientOf(connection);
+    }
+
     /** Takes back every connection it never acknowledged; they count no more against it. */
     List<EpollSocketChannel> takeUnacknowledged() {
         List<EpollSocketChannel> taken = new ArrayList<>(unacknowledged);
