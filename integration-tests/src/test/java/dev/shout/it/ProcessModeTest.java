@@ -261,6 +261,20 @@ class ProcessModeTest {
     }
 
     @Test
+    void sighupToAWorkerIsIgnoredAndItsConnectionsGoOn() throws IOException {
+        try (ServerProcess server = startProcessMode("--workers", "1");
+                Socket client = TcpClient.connect(server.port())) {
+            ping(client);
+            long worker = workerPids(server).get(0);
+            Signals.send("HUP", worker);
+            server.awaitLog("worker-1:" + worker + "/signal\\] INFO ShutdownSignals - SIGHUP received");
+            server.awaitLog("SIGHUP ignored: the master restarts workers");
+            ping(client);
+            assertEquals(List.of(worker), workerPids(server));
+        }
+    }
+
+    @Test
     void sigtermToOneWorkerDrainsItAndTheMasterReplacesIt() {
         try (ServerProcess server = startProcessMode("--workers", "2")) {
             long victim = workerPids(server).get(0);

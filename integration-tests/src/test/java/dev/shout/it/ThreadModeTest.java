@@ -131,6 +131,19 @@ class ThreadModeTest {
     }
 
     @Test
+    void sighupIsLoggedAndIgnoredWhileConnectionsGoOn() throws IOException {
+        try (Socket client = TcpClient.connect(server.port())) {
+            client.getOutputStream().write("before\n".getBytes(UTF_8));
+            assertArrayEquals("BEFORE\n".getBytes(UTF_8), TcpClient.readExactly(client, 7));
+            server.signal("HUP");
+            server.awaitLog("SIGHUP ignored: thread mode has no workers to restart");
+            client.getOutputStream().write("after\n".getBytes(UTF_8));
+            assertArrayEquals("AFTER\n".getBytes(UTF_8), TcpClient.readExactly(client, 6));
+            assertTrue(server.isAlive());
+        }
+    }
+
+    @Test
     void sigtermDeliversEveryOwedByteToConnectionsMidTransferThenExitsZero() throws Exception {
         try (ServerProcess draining = ServerProcess.start("--mode", "thread", "--shutdown-timeout", "20s")) {
             RoundTrips.assertDrainDeliversEveryOwedByte(draining);

@@ -165,7 +165,8 @@ public final class ShoutServer implements Callable<Integer> {
                 if (mode == Mode.AUTO) {
                     log.warn("native epoll transport not available here: running in thread mode");
                 }
-                return new ThreadModeServer(config).run(ShutdownSignals.install(null));
+                return new ThreadModeServer(config).run(ShutdownSignals.install(
+                        () -> log.info("SIGHUP ignored: thread mode has no workers to restart")));
             }
             ProcessIdentity.become("master");
             return new Master(config).run();

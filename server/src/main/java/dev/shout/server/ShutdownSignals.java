@@ -20,18 +20,19 @@ public final class ShutdownSignals {
     private ShutdownSignals() {
     }
 
-    /** Installs the handlers; {@code onHangup} may be null, in which case SIGHUP is left alone. */
+    /**
+     * Installs the handlers. SIGHUP is always handled, so that it never ends a process the way
+     * the JVM's default would: {@code onHangup} is what it does here.
+     */
     public static ShutdownSignals install(Runnable onHangup) {
         ShutdownSignals signals = new ShutdownSignals();
         Signal.handle(new Signal("TERM"), signals::requestShutdown);
         Signal.handle(new Signal("INT"), signals::requestShutdown);
-        if (onHangup != null) {
-            Signal.handle(new Signal("HUP"), signal -> {
-                nameSignalThread();
-                log.info("SIGHUP received");
-                onHangup.run();
-            });
-        }
+        Signal.handle(new Signal("HUP"), signal -> {
+            nameSignalThread();
+            log.info("SIGHUP received");
+            onHangup.run();
+        });
         return signals;
     }
 

@@ -44,7 +44,8 @@ final class Worker {
     }
 
     int run() {
-        ShutdownSignals signals = ShutdownSignals.install(null);
+        // A terminal's hangup reaches the whole process group: the master rolls its workers.
+        ShutdownSignals signals = ShutdownSignals.install(() -> log.info("SIGHUP ignored: the master restarts workers"));
         // Ctrl-C in a terminal signals the whole process group; the master decides for its workers.
         Signal.handle(new Signal("INT"), signal -> log.debug("SIGINT ignored: the master stops workers"));
         EventLoopGroup loops = Transport.EPOLL.newGroup(config.threads(), "io");

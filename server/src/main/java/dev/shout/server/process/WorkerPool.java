@@ -376,10 +376,11 @@ final class WorkerPool {
         }
     }
 
+    /** Kills the worker, once, when {@code elapsedNanos} is past {@code limit}; true if it did now. */
     private static boolean killIfOverdue(WorkerProcess worker, long elapsedNanos, Duration limit, String what) {
-        if (elapsedNanos > limit.toNanos() && worker.process().isAlive()) {
+        if (elapsedNanos > limit.toNanos() && !worker.killed()) {
             log.warn("{} {} within {} ms: killing it", worker, what, limit.toMillis());
-            worker.process().destroyForcibly();
+            worker.kill();
             return true;
         }
         return false;

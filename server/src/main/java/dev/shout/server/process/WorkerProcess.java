@@ -51,6 +51,7 @@ final class WorkerProcess {
     private final Map<InetAddress, Integer> clients = new HashMap<>();
     private Heartbeat lastHeartbeat = new Heartbeat(0, 0, 0, 0);
     private boolean killedForSilence;
+    private boolean killed;
     /** True when the master chose to retire it, so its exit needs no replacement. */
     private boolean retiredByMaster;
 
@@ -134,6 +135,16 @@ final class WorkerProcess {
 
     void heartbeat(Heartbeat heartbeat) {
         lastHeartbeat = heartbeat;
+    }
+
+    /** SIGKILL, once: until the process is reaped, the liveness check must not repeat it. */
+    void kill() {
+        killed = true;
+        process.destroyForcibly();
+    }
+
+    boolean killed() {
+        return killed;
     }
 
     void killedForSilence() {
