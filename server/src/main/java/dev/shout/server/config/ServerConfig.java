@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param mode thread or process, already resolved from {@link Mode#AUTO}
  * @param threads event loops serving connections: in all in thread mode, per worker in process mode
  * @param connection how each client connection is served
- * @param maxConnectionsPerAddress connections one client address may hold at once; 0 = no limit
+ * @param maxConnectionsPerIp connections one client address may hold at once; 0 = no limit
  * @param metrics the metrics endpoint and stats line
  * @param originalArgs the command line as given, which workers are started with
  */
@@ -29,7 +29,7 @@ public record ServerConfig(
         int workers,
         List<String> workerJvmOpts,
         int maxConnections,
-        int maxConnectionsPerAddress,
+        int maxConnectionsPerIp,
         int connectionsPerWorker,
         Duration workerTimeout,
         MetricsConfig metrics,
@@ -50,7 +50,7 @@ public record ServerConfig(
         check(backlog >= 1, "--backlog", backlog, ">= 1");
         check(workers >= 1, "--workers", workers, ">= 1");
         check(maxConnections >= 1, "--max-connections", maxConnections, ">= 1");
-        check(maxConnectionsPerAddress >= 0, "--max-connections-per-ip", maxConnectionsPerAddress, ">= 0");
+        check(maxConnectionsPerIp >= 0, "--max-connections-per-ip", maxConnectionsPerIp, ">= 0");
         check(connectionsPerWorker >= 1, "--connections-per-worker", connectionsPerWorker, ">= 1");
         Checks.positive(shutdownTimeout, "--shutdown-timeout");
         Checks.positive(workerTimeout, "--worker-timeout");

@@ -13,15 +13,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.function.BiConsumer;
-import java.util.function.LongPredicate;
+import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Unix socket workers link to. It lives in a fresh directory only this user can enter,
  * and a peer is accepted only if the kernel says it is one of the processes this master
- * spawned, running as this master's user; anything else is closed and logged.
+ * spawned, running as this master's user, and only for the two sockets of its link; anything
+ * else is closed and logged.
  */
 final class ControlSocket implements AutoCloseable {
 
@@ -32,10 +32,10 @@ final class ControlSocket implements AutoCloseable {
     private final Channel serverChannel;
 
     /**
-     * @param isSpawnedWorker whether a pid is a worker this master started and has not linked yet
-     * @param onLink given each accepted link with its peer's pid, on {@code loop}
+     * @param admit given each connection of this user's processes with its peer's pid, on
+     *     {@code loop}: true when it is a socket of a worker this master started and awaits
      */
-    ControlSocket(EventLoop loop, LongPredicate isSpawnedWorker, BiConsumer<Long, Channel> onLink) {
+    ControlSocket(EventLoop loop, BiPredicate<Long, Channel> admit) {
         try {
             directory = Files.createTempDirectory("shout-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -51,13 +51,11 @@ final class ControlSocket implements AutoCloseable {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel link) throws IOException {
                         PeerCredentials peer = link.peerCredentials();
-                        if (peer.uid() != ownUid || !isSpawnedWorker.test(peer.pid())) {
+                        if (peer.uid() != ownUid || !admit.test((long) peer.pid(), link)) {
                             log.warn("rejected a control connection from pid {} uid {}: not a worker this"
-                                    + " master started", peer.pid(), peer.uid());
+                                    + " master started and awaits", peer.pid(), peer.uid());
                             link.close();
-                            return;
                         }
-                        onLink.accept((long) peer.pid(), link);
                     }
                 })
                 .bind(new DomainSocketAddress(socket.toFile()))

@@ -1,25 +1,36 @@
 package dev.shout.server.process;
 
+import dev.shout.server.admission.AdmissionLedger;
+import dev.shout.server.admission.Permit;
 import dev.shout.server.metrics.MetricsSource;
-import dev.shout.server.pipeline.AddressLimiter;
+import dev.shout.server.process.WorkerLoad.Unadopted;
+import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
+import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
+import dev.shout.server.process.supervision.WorkerHandle;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.unix.FileDescriptor;
+import java.net.InetAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The master's acceptor: takes each accepted connection before it is registered anywhere and
- * passes its descriptor to the least-loaded ready worker. While no worker can take one, it
- * stops accepting, so clients wait in the kernel's backlog rather than being refused.
+ * The master's acceptor and hand-off ledger: admits each accepted connection, gives it an id,
+ * and passes its descriptor to the least-loaded worker that has room; keeps which worker holds
+ * which connection until the worker reports it closed. While no worker can take one, or the
+ * server is full, it stops accepting, so clients wait in the kernel's backlog, not refused.
  *
  * <p>Lives in the server channel's pipeline and, like all master state, runs on the master's
  * one event loop.
@@ -29,21 +40,25 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final int MAX_ATTEMPTS = 3;
 
-    private final WorkerPool pool;
-    private final AddressLimiter addressLimiter;
-    private final int maxConnections;
-    /** Accepted, not yet handed off: at most a read's worth, since accepting pauses when full. */
-    private final Deque<Accepted> waiting = new ArrayDeque<>();
+    private final AdmissionLedger admission;
+    private final IntFunction<SlotTotals> totals;
+    private final int connectionsPerWorker;
+    /** Ready workers and those still holding connections, in the order they became ready. */
+    private final Map<WorkerHandle, WorkerLoad> loads = new LinkedHashMap<>();
+    /** Accepted and admitted, not yet handed off: at most a read's worth, since accepting pauses when full. */
+    private final Deque<Waiting> waiting = new ArrayDeque<>();
     /** Links written to since the last flush; flushed once per batch, not per descriptor. */
-    private final Set<Channel> unflushedLinks = new LinkedHashSet<>();
+    private final Set<MasterLink> unflushed = new LinkedHashSet<>();
     private Channel serverChannel;
+    private long nextId = 1;
+    private int roundRobin;
     private long handOffsSucceeded;
     private long handOffsFailed;
 
-    Dispatcher(WorkerPool pool, AddressLimiter addressLimiter, int maxConnections) {
-        this.pool = pool;
-        this.addressLimiter = addressLimiter;
-        this.maxConnections = maxConnections;
+    Dispatcher(AdmissionLedger admission, IntFunction<SlotTotals> totals, int connectionsPerWorker) {
+        this.admission = admission;
+        this.totals = totals;
+        this.connectionsPerWorker = connectionsPerWorker;
     }
 
     @Override
@@ -54,11 +69,12 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         EpollSocketChannel connection = (EpollSocketChannel) msg;
-        if (!addressLimiter.tryAcquire(WorkerProcess.clientOf(connection))) {
+        Optional<Permit> permit = admission.tryAcquire(clientOf(connection));
+        if (permit.isEmpty()) {
             connection.unsafe().closeForcibly();
             return;
         }
-        waiting.add(new Accepted(connection, 0));
+        waiting.add(new Waiting(nextId++, connection, permit.get(), 0));
         dispatchWaiting();
     }
 
@@ -73,21 +89,71 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
         log.warn("accept failed: {}", cause.toString());
     }
 
-    /** Called whenever a worker may have room: it linked, reported closes or acknowledged descriptors. */
+    /** Called whenever a worker may have room: it became ready, reported closes or adopted connections. */
     void capacityChanged() {
         dispatchWaiting();
         flushLinks();
     }
 
-    /** Connections a worker never acknowledged before its link closed: untouched, so they go to another. */
-    void reclaim(List<EpollSocketChannel> connections) {
-        for (int i = connections.size() - 1; i >= 0; i--) {
-            waiting.addFirst(new Accepted(connections.get(i), 0));
+    void workerReady(WorkerHandle worker, MasterLink link) {
+        loads.put(worker, new WorkerLoad(worker, link));
+        capacityChanged();
+    }
+
+    void workerRetiring(WorkerHandle worker) {
+        load(worker).ifPresent(WorkerLoad::stopTaking);
+    }
+
+    /** Its link is gone: what it adopted was reported before, so the rest is untouched and goes to another. */
+    void linkClosed(WorkerHandle worker) {
+        load(worker).ifPresent(load -> {
+            load.stopTaking();
+            reclaim(load.takeUnadopted());
+        });
+    }
+
+    /** It exited: the permits of what it held go back; counted lost when it crashed with them. */
+    void workerGone(WorkerHandle worker, boolean crashed) {
+        WorkerLoad load = loads.remove(worker);
+        if (load == null) {
+            return;
         }
-        if (!connections.isEmpty()) {
-            log.info("{} connections sent to a worker that is gone go to another", connections.size());
+        reclaim(load.takeUnadopted());
+        int held = load.holdings().releaseAll();
+        if (crashed) {
+            log.warn("{} connections of {} lost with it", held, worker);
+            totals.apply(worker.slot()).lost(held);
         }
         capacityChanged();
+    }
+
+    void adopted(WorkerHandle worker, long id) {
+        load(worker).filter(load -> load.adopted(id)).ifPresent(load -> totals.apply(worker.slot()).opened());
+    }
+
+    /** The connection was reset while it waited: the master's copy and its permit go. */
+    void arrivedClosed(WorkerHandle worker, long id) {
+        load(worker).ifPresent(load -> {
+            load.adopted(id);
+            load.holdings().release(id);
+        });
+    }
+
+    void released(WorkerHandle worker, long id) {
+        load(worker).ifPresent(load -> load.holdings().release(id));
+    }
+
+    /** A worker learned a connection's real client: it is admitted under that address, or refused. */
+    AdmissionAnswer admit(WorkerHandle worker, AdmissionRequest request) {
+        Optional<WorkerLoad> load = load(worker).filter(l -> l.holdings().holds(request.connection()));
+        Optional<Permit> permit = load.isEmpty() ? Optional.empty() : admission.tryAcquire(request.client());
+        permit.ifPresent(granted -> load.get().holdings().replace(request.connection(), granted));
+        return new AdmissionAnswer(request.connection(), permit.isPresent());
+    }
+
+    /** Connections held by the workers of {@code slot}, their own count or the master's. */
+    int open(int slot) {
+        return loads.values().stream().filter(load -> load.worker().slot() == slot).mapToInt(WorkerLoad::open).sum();
     }
 
     MetricsSource.HandOffs handOffs() {
@@ -104,67 +170,97 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
         if (!waiting.isEmpty()) {
             log.info("closing {} connections that were waiting for a worker", waiting.size());
         }
-        waiting.forEach(accepted -> close(accepted.connection()));
+        waiting.forEach(Waiting::close);
         waiting.clear();
     }
 
-    private void dispatchWaiting() {
-        while (!waiting.isEmpty() && hasRoom()) {
-            WorkerProcess worker = pool.pick();
-            if (worker == null) {
-                break;
-            }
-            handOff(waiting.poll(), worker);
+    private void reclaim(List<Unadopted> connections) {
+        for (int i = connections.size() - 1; i >= 0; i--) {
+            Unadopted back = connections.get(i);
+            waiting.addFirst(new Waiting(back.id(), back.connection(), back.permit(), 0));
         }
-        serverChannel.config().setAutoRead(waiting.isEmpty() && hasRoom() && pool.anyHasRoom());
+        if (!connections.isEmpty()) {
+            log.info("{} connections sent to a worker that is gone go to another", connections.size());
+            capacityChanged();
+        }
     }
 
-    private boolean hasRoom() {
-        return pool.openConnections() < maxConnections;
+    private void dispatchWaiting() {
+        for (WorkerLoad load; !waiting.isEmpty() && (load = pick()) != null; ) {
+            handOff(waiting.poll(), load);
+        }
+        if (serverChannel != null) {
+            serverChannel.config().setAutoRead(waiting.isEmpty() && !admission.full() && pick() != null);
+        }
     }
 
-    private void handOff(Accepted accepted, WorkerProcess worker) {
-        // Our copy of the descriptor is closed only when the worker acknowledges it (see
-        // WorkerProcess#acknowledged): closing it before sendmsg ran would fail with EBADF.
-        worker.sent(accepted.connection());
-        Channel link = worker.link();
-        link.write(new FileDescriptor(accepted.connection().fd().intValue()))
-                .addListener((ChannelFuture written) -> handedOff(accepted, worker, written));
-        unflushedLinks.add(link);
+    /** The worker with the fewest connections and room for one more, ties going round-robin; null if none. */
+    private WorkerLoad pick() {
+        List<WorkerLoad> candidates = new ArrayList<>(loads.values());
+        WorkerLoad best = null;
+        int n = candidates.size();
+        for (int i = 0; i < n; i++) {
+            WorkerLoad candidate = candidates.get((roundRobin + i) % n);
+            if (candidate.canTake(connectionsPerWorker) && (best == null || candidate.open() < best.open())) {
+                best = candidate;
+            }
+        }
+        if (best != null) {
+            roundRobin = (candidates.indexOf(best) + 1) % n;
+        }
+        return best;
     }
 
-    private void handedOff(Accepted accepted, WorkerProcess worker, ChannelFuture written) {
-        EpollSocketChannel connection = accepted.connection();
+    private void handOff(Waiting next, WorkerLoad load) {
+        // Our copy of the descriptor is closed only when the worker adopts it: closing it
+        // before sendmsg ran would fail with EBADF.
+        load.sent(next.id(), next.connection(), next.permit());
+        load.link().sendConnection(next.connection(), next.id())
+                .addListener((ChannelFuture written) -> handedOff(next, load, written));
+        unflushed.add(load.link());
+    }
+
+    private void handedOff(Waiting sent, WorkerLoad load, ChannelFuture written) {
         if (written.isSuccess()) {
             handOffsSucceeded++;
             return;
         }
         handOffsFailed++;
-        worker.sendFailed(connection);
-        pool.linkFailed(worker);
-        if (accepted.failures() + 1 < MAX_ATTEMPTS && serverChannel.isOpen()) {
+        Permit permit = load.sendFailed(sent.id());
+        load.stopTaking();
+        // A link that cannot be written to is broken: closing it hands the rest back too.
+        load.link().close();
+        Waiting again = new Waiting(sent.id(), sent.connection(), permit, sent.failures() + 1);
+        if (again.failures() < MAX_ATTEMPTS && serverChannel.isOpen()) {
             log.warn("handing {} to {} failed ({}); trying another worker",
-                    connection.remoteAddress(), worker, written.cause().toString());
-            waiting.addFirst(new Accepted(connection, accepted.failures() + 1));
+                    sent.connection().remoteAddress(), load.worker(), written.cause().toString());
+            waiting.addFirst(again);
             capacityChanged();
         } else {
-            log.error("closing {}: no worker could take it ({})", connection.remoteAddress(),
+            log.error("closing {}: no worker could take it ({})", sent.connection().remoteAddress(),
                     written.cause().toString());
-            close(connection);
+            again.close();
         }
     }
 
-    private void close(EpollSocketChannel connection) {
-        addressLimiter.release(WorkerProcess.clientOf(connection));
-        connection.unsafe().closeForcibly();
-    }
-
-    /** An accepted connection and how many hand-offs of it failed. */
-    private record Accepted(EpollSocketChannel connection, int failures) {
+    private Optional<WorkerLoad> load(WorkerHandle worker) {
+        return Optional.ofNullable(loads.get(worker));
     }
 
     private void flushLinks() {
-        unflushedLinks.forEach(Channel::flush);
-        unflushedLinks.clear();
+        unflushed.forEach(MasterLink::flush);
+        unflushed.clear();
+    }
+
+    static InetAddress clientOf(EpollSocketChannel connection) {
+        return connection.remoteAddress().getAddress();
+    }
+
+    /** An admitted connection waiting for a worker, and how many hand-offs of it failed. */
+    private record Waiting(long id, EpollSocketChannel connection, Permit permit, int failures) {
+        void close() {
+            permit.release();
+            connection.unsafe().closeForcibly();
+        }
     }
 }

@@ -3,19 +3,22 @@ package dev.shout.server.process;
 import dev.shout.server.ExitCodes;
 import dev.shout.server.ServerStartException;
 import dev.shout.server.ShutdownSignals;
+import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.metrics.Observability;
-import dev.shout.server.pipeline.AddressLimiter;
+import dev.shout.server.process.supervision.Clock;
+import dev.shout.server.process.supervision.SupervisionPolicy;
+import dev.shout.server.process.supervision.Supervisor;
+import dev.shout.server.process.supervision.SupervisorEvents;
+import dev.shout.server.process.supervision.WorkerHandle;
 import dev.shout.server.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,48 +27,65 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Process mode's master: accepts connections and hands each to a worker process (see
- * {@link Dispatcher}), supervises the workers ({@link WorkerPool}), and turns signals into
- * a drain (SIGTERM, SIGINT) or a rolling restart (SIGHUP). Everything runs on one event loop.
+ * Process mode's master: wires the parts and turns signals into a drain (SIGTERM, SIGINT) or a
+ * rolling restart (SIGHUP). The {@link Dispatcher} accepts and hands connections to workers, the
+ * {@link Supervisor} keeps the workers running, {@link WorkerLinks} connects each worker's link,
+ * and the {@link AdmissionLedger} counts what is admitted. Everything runs on one event loop.
  */
-public final class Master implements WorkerPool.Events {
+public final class Master implements SupervisorEvents {
 
     private static final Logger log = LoggerFactory.getLogger(Master.class);
+    private static final long TICK_MILLIS = 100;
 
     private final ServerConfig config;
     private final EventLoopGroup group = Transport.EPOLL.newGroup(1, "loop");
     private final EventLoop loop = group.next();
-    private final WorkerPool pool;
+    private final AdmissionLedger admission;
+    private final SlotTotals[] totals;
     private final Dispatcher dispatcher;
     private final ShutdownSignals signals;
-    private final AddressLimiter addressLimiter;
+    private Supervisor supervisor;
+    private WorkerLinks links;
     private EpollServerSocketChannel server;
     private volatile int exitCode = ExitCodes.OK;
 
     public Master(ServerConfig config) {
         this.config = config;
-        this.addressLimiter = new AddressLimiter(config.maxConnectionsPerAddress());
-        addressLimiter.reportRefusalsEverySecond(loop);
-        this.pool = new WorkerPool(config, loop, addressLimiter, this);
-        this.dispatcher = new Dispatcher(pool, addressLimiter, config.maxConnections());
-        this.signals = ShutdownSignals.install(() -> loop.execute(pool::rollingRestart));
+        this.admission = new AdmissionLedger(config.maxConnections(), config.maxConnectionsPerIp());
+        admission.reportRefusalsEverySecond(loop);
+        // A release on a worker's report runs on this loop; one that makes room resumes accepting.
+        admission.onRoom(() -> loop.execute(this::roomMade));
+        this.totals = new SlotTotals[config.workers() + 1];
+        for (int slot = 1; slot <= config.workers(); slot++) {
+            totals[slot] = new SlotTotals();
+        }
+        this.dispatcher = new Dispatcher(admission, slot -> totals[slot], config.connectionsPerWorker());
+        this.signals = ShutdownSignals.install(() -> loop.execute(() -> supervisor.rollingRestart()));
     }
 
     /** Serves until a shutdown signal, then drains every worker; returns the exit code. */
     public int run() {
         try {
             bind();
-            Optional<Channel> metrics = Observability.start(config.metrics(), loop, EpollServerSocketChannel.class,
-                    new MasterMetrics(pool, dispatcher, addressLimiter, server, config.workers()), true);
-            try (ControlSocket control = new ControlSocket(loop, pool::awaitsLink, pool::linked)) {
+            try (ControlSocket control = new ControlSocket(loop, (pid, channel) -> links.accept(pid, channel))) {
                 log.info("workers link through {}", control.path());
-                loop.submit(() -> pool.start(new WorkerLauncher(config, control.path()))).syncUninterruptibly();
+                supervisor = new Supervisor(
+                        SupervisionPolicy.of(config.workers(), config.workerTimeout(), config.shutdownTimeout()),
+                        new JvmWorkerLauncher(config, control.path()), Clock.SYSTEM, loop, this);
+                links = new WorkerLinks(supervisor,
+                        link -> new MasterLinkHandler(link, supervisor, dispatcher, totals[link.worker().slot()]));
+                Optional<Channel> metrics = Observability.start(config.metrics(), loop, EpollServerSocketChannel.class,
+                        new MasterMetrics(supervisor, dispatcher, links, admission, server, slot -> totals[slot],
+                                config.workers()), true);
+                loop.submit(() -> {
+                    supervisor.start();
+                    loop.scheduleAtFixedRate(supervisor::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+                }).syncUninterruptibly();
                 signals.awaitShutdown();
                 server.close().syncUninterruptibly();
                 metrics.ifPresent(Channel::close);
                 log.info("shutting down: no longer accepting; {} connections open, shutdown timeout {}",
-                        loop.submit(pool::openConnections).syncUninterruptibly().getNow(),
-                        DurationConverter.format(config.shutdownTimeout()));
+                        admission.admitted(), DurationConverter.format(config.shutdownTimeout()));
                 loop.submit(dispatcher::closeWaiting).syncUninterruptibly();
                 stopWorkers();
             }
@@ -77,8 +97,18 @@ public final class Master implements WorkerPool.Events {
     }
 
     @Override
-    public void capacityChanged() {
-        dispatcher.capacityChanged();
+    public void ready(WorkerHandle worker) {
+        links.of(worker).ifPresent(link -> dispatcher.workerReady(worker, link));
+    }
+
+    @Override
+    public void retiring(WorkerHandle worker) {
+        dispatcher.workerRetiring(worker);
+    }
+
+    @Override
+    public void gone(WorkerHandle worker, boolean crashed) {
+        dispatcher.workerGone(worker, crashed);
     }
 
     @Override
@@ -89,14 +119,15 @@ public final class Master implements WorkerPool.Events {
     }
 
     @Override
-    public void reclaim(List<EpollSocketChannel> connections) {
-        dispatcher.reclaim(connections);
-    }
-
-    @Override
     public void cannotBoot() {
         exitCode = ExitCodes.WORKERS_CANNOT_BOOT;
         signals.requestShutdown();
+    }
+
+    private void roomMade() {
+        if (server.isOpen()) {
+            dispatcher.capacityChanged();
+        }
     }
 
     private void bind() {
@@ -117,12 +148,12 @@ public final class Master implements WorkerPool.Events {
     }
 
     private void stopWorkers() {
-        Duration patience = config.shutdownTimeout().plus(WorkerPool.DRAIN_GRACE);
+        Duration patience = config.shutdownTimeout().plus(SupervisionPolicy.DRAIN_GRACE);
         try {
-            loop.submit(pool::stopAll).get().get(patience.toMillis(), TimeUnit.MILLISECONDS);
+            loop.submit(supervisor::stopAll).get().get(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             log.warn("workers still running {} after SIGTERM: killing them", DurationConverter.format(patience));
-            loop.submit(pool::killAll).syncUninterruptibly();
+            loop.submit(supervisor::killAll).syncUninterruptibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {

@@ -1,47 +1,104 @@
 package dev.shout.server.process;
 
-import io.netty.buffer.ByteBuf;
+import dev.shout.server.process.link.LinkMessage;
+import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
+import dev.shout.server.process.link.LinkMessage.Adopted;
+import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
+import dev.shout.server.process.link.LinkMessage.Draining;
+import dev.shout.server.process.link.LinkMessage.Heartbeat;
+import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.Released;
+import dev.shout.server.process.link.LinkProtocolException;
+import dev.shout.server.process.supervision.Supervisor;
+import dev.shout.server.process.supervision.WorkerHandle;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SimpleChannelInboundHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The master's end of one worker's link: turns its frames into reports to the pool. */
-final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
+/**
+ * The master's reader of one worker's link: every message goes to the part of the master it is
+ * for — liveness and draining to the supervisor, connections to the dispatcher, figures to the
+ * slot's totals. The worker's first message must be a hello in this master's protocol.
+ */
+final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
 
     private static final Logger log = LoggerFactory.getLogger(MasterLinkHandler.class);
 
-    private final WorkerPool pool;
-    private final WorkerProcess worker;
+    private final MasterLink link;
+    private final WorkerHandle worker;
+    private final Supervisor supervisor;
+    private final Dispatcher dispatcher;
+    private final SlotTotals totals;
 
-    MasterLinkHandler(WorkerPool pool, WorkerProcess worker) {
-        this.pool = pool;
-        this.worker = worker;
+    MasterLinkHandler(MasterLink link, Supervisor supervisor, Dispatcher dispatcher, SlotTotals totals) {
+        this.link = link;
+        this.worker = link.worker();
+        this.supervisor = supervisor;
+        this.dispatcher = dispatcher;
+        this.totals = totals;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf frame = (ByteBuf) msg;
-        try {
-            pool.report(worker, LinkMessage.decode(frame));
-        } finally {
-            frame.release();
+    protected void channelRead0(ChannelHandlerContext ctx, LinkMessage message) {
+        supervisor.heard(worker);
+        if (message instanceof Hello hello) {
+            greeted(ctx, hello);
+        } else if (!link.greeted()) {
+            throw new LinkProtocolException(message.getClass().getSimpleName() + " before Hello");
+        } else if (message instanceof Heartbeat beat) {
+            totals.add(link.heartbeat(beat), beat);
+        } else if (message instanceof Adopted adopted) {
+            dispatcher.adopted(worker, adopted.connection());
+        } else if (message instanceof ArrivedClosed arrived) {
+            dispatcher.arrivedClosed(worker, arrived.connection());
+        } else if (message instanceof Released released) {
+            dispatcher.released(worker, released.connection());
+        } else if (message instanceof AdmissionRequest request) {
+            link.send(dispatcher.admit(worker, request));
+        } else if (message instanceof Draining) {
+            supervisor.draining(worker);
+            link.finishSending();
+        } else {
+            throw new LinkProtocolException(message.getClass().getSimpleName() + " is not for the master");
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        pool.reportsRead();
+        // Acknowledgements and closes may have made room.
+        dispatcher.capacityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        pool.linkClosed(worker);
+        supervisor.linkLost(worker);
+        dispatcher.linkClosed(worker);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("link to {} failed: {}", worker, cause.toString());
+        if (ctx.channel().isOpen()) {
+            if (cause instanceof LinkProtocolException) {
+                log.error("{} broke the link protocol ({}): closing the link", worker, cause.getMessage());
+            } else {
+                log.warn("link to {} failed: {}", worker, cause.toString());
+            }
+        }
         ctx.close();
+    }
+
+    private void greeted(ChannelHandlerContext ctx, Hello hello) {
+        if (hello.protocolVersion() != LinkMessage.PROTOCOL_VERSION) {
+            log.error("{} (build {}) speaks link protocol {}, this master {}: refusing it", worker,
+                    hello.buildVersion(), hello.protocolVersion(), LinkMessage.PROTOCOL_VERSION);
+            ctx.close();
+            return;
+        }
+        link.greet();
+        // Else the descriptor socket, already connected, is not accepted yet: WorkerLinks links it.
+        if (link.complete()) {
+            supervisor.linked(worker);
+        }
     }
 }

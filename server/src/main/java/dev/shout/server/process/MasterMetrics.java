@@ -1,32 +1,40 @@
 package dev.shout.server.process;
 
+import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.metrics.AcceptQueue;
 import dev.shout.server.metrics.MetricsSource;
 import dev.shout.server.metrics.WorkerFigures;
-import dev.shout.server.pipeline.AddressLimiter;
+import dev.shout.server.process.supervision.Supervisor;
+import dev.shout.server.process.supervision.WorkerHandle;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
- * Process mode's figures, put together by the master from its pool, its dispatcher and the
- * workers' heartbeats. Read on the master's event loop, which owns all of them.
+ * Process mode's figures, put together by the master from its supervisor, its dispatcher and
+ * the workers' heartbeats. Read on the master's event loop, which owns all of them.
  */
 final class MasterMetrics implements MetricsSource {
 
-    private final WorkerPool pool;
+    private final Supervisor supervisor;
     private final Dispatcher dispatcher;
-    private final AddressLimiter addressLimiter;
+    private final WorkerLinks links;
+    private final AdmissionLedger admission;
     private final Channel server;
+    private final IntFunction<SlotTotals> totals;
     private final int slots;
 
-    MasterMetrics(WorkerPool pool, Dispatcher dispatcher, AddressLimiter addressLimiter, Channel server, int slots) {
-        this.pool = pool;
+    MasterMetrics(Supervisor supervisor, Dispatcher dispatcher, WorkerLinks links, AdmissionLedger admission,
+            Channel server, IntFunction<SlotTotals> totals, int slots) {
+        this.supervisor = supervisor;
         this.dispatcher = dispatcher;
-        this.addressLimiter = addressLimiter;
+        this.links = links;
+        this.admission = admission;
         this.server = server;
+        this.totals = totals;
         this.slots = slots;
     }
 
@@ -42,18 +50,16 @@ final class MasterMetrics implements MetricsSource {
     /** A slot's figures; during a rolling restart its old and new workers are added together. */
     private WorkerFigures figures(int slot) {
         boolean up = false;
-        int open = 0;
         long heapUsed = 0;
-        for (WorkerProcess worker : pool.workers()) {
+        for (WorkerHandle worker : supervisor.workers()) {
             if (worker.slot() == slot) {
-                up |= worker.state() == WorkerProcess.State.READY;
-                open += worker.open();
-                heapUsed += worker.lastHeartbeat().heapUsed();
+                up |= worker.isReady();
+                heapUsed += links.of(worker).map(link -> link.lastHeartbeat().heapUsed()).orElse(0L);
             }
         }
-        SlotTotals totals = pool.totals(slot);
-        return new WorkerFigures(Integer.toString(slot), up, open, totals.openedCount(), totals.received(),
-                totals.sent(), totals.lost(), heapUsed, totals.restarts());
+        SlotTotals slotTotals = totals.apply(slot);
+        return new WorkerFigures(Integer.toString(slot), up, dispatcher.open(slot), slotTotals.openedCount(),
+                slotTotals.received(), slotTotals.sent(), slotTotals.lost(), heapUsed, supervisor.restarts(slot));
     }
 
     @Override
@@ -68,11 +74,11 @@ final class MasterMetrics implements MetricsSource {
 
     @Override
     public Map<String, Long> refused() {
-        return Map.of("per_ip_limit", addressLimiter.refusedTotal());
+        return Map.of("per_ip_limit", admission.refusedTotal());
     }
 
     @Override
     public boolean healthy() {
-        return server.isActive() && pool.hasReadyWorker();
+        return server.isActive() && supervisor.hasReadyWorker();
     }
 }

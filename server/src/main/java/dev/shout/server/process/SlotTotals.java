@@ -1,33 +1,24 @@
 package dev.shout.server.process;
 
-import dev.shout.server.process.LinkMessage.Heartbeat;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
+import dev.shout.server.process.link.LinkMessage.Heartbeat;
+import dev.shout.server.process.link.LinkMessage.TimedOut;
 
 /**
- * What the workers of one slot (worker-1, worker-2, ...) have done, added up across their
+ * What the workers of one slot (worker-1, worker-2, ...) have served, added up across their
  * restarts, so that a replaced worker's counts are neither lost nor counted twice. The master
- * counts the connections itself, as workers acknowledge them; bytes come from heartbeats, each
- * adding only the growth since the same worker's previous one, so a worker that dies takes
- * at most its last half second of bytes with it.
+ * counts connections itself, as workers adopt them; bytes and timeouts come from heartbeats,
+ * each adding only the growth since the same worker's previous one, so a worker that dies takes
+ * at most its last half second of them with it. Touched only on the master's event loop.
  */
 final class SlotTotals {
-
-    /** Why a slot's worker was started again; the label value of the restart metric. */
-    enum RestartCause {
-        CRASH, TIMEOUT, BOOT_FAILURE, SIGTERM, ROLLING;
-
-        String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
 
     private long opened;
     private long received;
     private long sent;
     private long lost;
-    private final Map<String, Long> restarts = new TreeMap<>();
+    private long timedOutIdle;
+    private long timedOutHalfClosed;
+    private long timedOutWrite;
 
     void opened() {
         opened++;
@@ -36,14 +27,15 @@ final class SlotTotals {
     void add(Heartbeat previous, Heartbeat current) {
         received += current.received() - previous.received();
         sent += current.sent() - previous.sent();
+        TimedOut before = previous.timedOut();
+        TimedOut now = current.timedOut();
+        timedOutIdle += now.idle() - before.idle();
+        timedOutHalfClosed += now.halfClosed() - before.halfClosed();
+        timedOutWrite += now.write() - before.write();
     }
 
     void lost(int connections) {
         lost += connections;
-    }
-
-    void restarted(RestartCause cause) {
-        restarts.merge(cause.label(), 1L, Long::sum);
     }
 
     long openedCount() {
@@ -62,7 +54,7 @@ final class SlotTotals {
         return lost;
     }
 
-    Map<String, Long> restarts() {
-        return restarts;
+    TimedOut timedOut() {
+        return new TimedOut(timedOutIdle, timedOutHalfClosed, timedOutWrite);
     }
 }

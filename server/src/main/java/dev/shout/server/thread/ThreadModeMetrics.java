@@ -3,7 +3,7 @@ package dev.shout.server.thread;
 import dev.shout.server.metrics.AcceptQueue;
 import dev.shout.server.metrics.MetricsSource;
 import dev.shout.server.metrics.WorkerFigures;
-import dev.shout.server.pipeline.AddressLimiter;
+import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.pipeline.OpenConnections;
 import dev.shout.server.pipeline.Traffic;
 import io.netty.channel.Channel;
@@ -17,13 +17,13 @@ final class ThreadModeMetrics implements MetricsSource {
 
     private final OpenConnections connections;
     private final Traffic traffic;
-    private final AddressLimiter addressLimiter;
+    private final AdmissionLedger admission;
     private final Channel server;
 
-    ThreadModeMetrics(OpenConnections connections, Traffic traffic, AddressLimiter addressLimiter, Channel server) {
+    ThreadModeMetrics(OpenConnections connections, Traffic traffic, AdmissionLedger admission, Channel server) {
         this.connections = connections;
         this.traffic = traffic;
-        this.addressLimiter = addressLimiter;
+        this.admission = admission;
         this.server = server;
     }
 
@@ -46,7 +46,7 @@ final class ThreadModeMetrics implements MetricsSource {
 
     @Override
     public Map<String, Long> refused() {
-        return Map.of("per_ip_limit", addressLimiter.refusedTotal());
+        return Map.of("per_ip_limit", admission.refusedTotal());
     }
 
     @Override

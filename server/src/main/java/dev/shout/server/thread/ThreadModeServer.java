@@ -1,10 +1,11 @@
 package dev.shout.server.thread;
 
+import dev.shout.server.ExitCodes;
 import dev.shout.server.ServerStartException;
 import dev.shout.server.ShutdownSignals;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
-import dev.shout.server.pipeline.AddressLimiter;
+import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.pipeline.OpenConnections;
 import dev.shout.server.metrics.Observability;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
@@ -12,7 +13,6 @@ import dev.shout.server.pipeline.Traffic;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -39,24 +39,18 @@ public final class ThreadModeServer {
         EventLoopGroup loops = transport.newGroup(config.threads(), "io");
         OpenConnections connections = new OpenConnections();
         Traffic traffic = new Traffic();
-        AddressLimiter addressLimiter = new AddressLimiter(config.maxConnectionsPerAddress());
-        addressLimiter.reportRefusalsEverySecond(acceptor.next());
+        AdmissionLedger admission = new AdmissionLedger(config.maxConnections(), config.maxConnectionsPerIp());
+        admission.reportRefusalsEverySecond(acceptor.next());
         try {
             Channel server = bind(new ServerBootstrap()
                     .group(acceptor, loops)
                     .channel(transport.serverChannelClass())
                     .option(ChannelOption.SO_BACKLOG, config.backlog())
                     .option(ChannelOption.SO_REUSEADDR, true)
-                    .handler(new ChannelInitializer<>() {
-                        @Override
-                        protected void initChannel(Channel serverChannel) {
-                            serverChannel.pipeline().addLast(new AddressLimitHandler(addressLimiter),
-                                    new ConnectionLimiter(config.maxConnections()));
-                        }
-                    })
+                    .handler(new AdmissionHandler(admission))
                     .childHandler(new ShoutChannelInitializer(config.connection(), connections, traffic)));
             Optional<Channel> metrics = Observability.start(config.metrics(), acceptor.next(),
-                    transport.serverChannelClass(), new ThreadModeMetrics(connections, traffic, addressLimiter, server),
+                    transport.serverChannelClass(), new ThreadModeMetrics(connections, traffic, admission, server),
                     false);
             log.info("shout listening on {} (mode=thread, transform={}, transport={}, threads={})",
                     ServerStartException.listening(config.host(), server.localAddress()),
@@ -68,7 +62,7 @@ public final class ThreadModeServer {
                     connections.size(), DurationConverter.format(config.shutdownTimeout()));
             connections.drain(config.shutdownTimeout());
             log.info("stopped");
-            return 0;
+            return ExitCodes.OK;
         } finally {
             acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();

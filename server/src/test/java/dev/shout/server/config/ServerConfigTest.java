@@ -44,7 +44,7 @@ class ServerConfigTest {
                         "--worker-timeout: -250ms (expected: > 0)"),
                 invalid("shutdown timeout over a day", c -> c.shutdownTimeout = Duration.ofHours(25),
                         "--shutdown-timeout: 25h (expected: <= 24h)"),
-                invalid("negative per-address limit", c -> c.maxConnectionsPerAddress = -1,
+                invalid("negative per-IP limit", c -> c.maxConnectionsPerIp = -1,
                         "--max-connections-per-ip: -1 (expected: >= 0)"),
                 invalid("negative idle timeout", c -> c.idleTimeout = Duration.ofSeconds(-1),
                         "--idle-timeout: -1s (expected: >= 0)"),
@@ -159,7 +159,7 @@ class ServerConfigTest {
         int workers = 4;
         List<String> workerJvmOpts = List.of();
         int maxConnections = 10_000;
-        int maxConnectionsPerAddress = 1000;
+        int maxConnectionsPerIp = 1000;
         int connectionsPerWorker = 10_000;
         Duration workerTimeout = Duration.ofSeconds(5);
         List<String> originalArgs = List.of();
@@ -168,7 +168,7 @@ class ServerConfigTest {
             ConnectionPolicy connection = new ConnectionPolicy(
                     transform, idleTimeout, halfClosedTimeout, maxPendingBytes, writeTimeout);
             return new ServerConfig(host, port, mode, threads, connection, shutdownTimeout, backlog, workers,
-                    workerJvmOpts, maxConnections, maxConnectionsPerAddress, connectionsPerWorker, workerTimeout,
+                    workerJvmOpts, maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout,
                     new MetricsConfig("127.0.0.1", OptionalInt.empty(), Duration.ZERO), originalArgs);
         }
     }

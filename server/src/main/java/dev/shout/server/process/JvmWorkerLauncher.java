@@ -1,6 +1,9 @@
 package dev.shout.server.process;
 
 import dev.shout.server.config.ServerConfig;
+import dev.shout.server.process.supervision.ChildProcess;
+import dev.shout.server.process.supervision.WorkerLauncher;
+import dev.shout.server.process.worker.WorkerMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -13,7 +16,7 @@ import java.util.Locale;
  * Starts worker JVMs from the master's own java binary and class path, with the master's
  * command line, so that a worker is the same program in the same version.
  */
-final class WorkerLauncher {
+final class JvmWorkerLauncher implements WorkerLauncher {
 
     /**
      * The share of the machine's (or container's) memory all workers' heaps may take together.
@@ -25,7 +28,7 @@ final class WorkerLauncher {
     private final ServerConfig config;
     private final Path controlSocket;
 
-    WorkerLauncher(ServerConfig config, Path controlSocket) {
+    JvmWorkerLauncher(ServerConfig config, Path controlSocket) {
         this.config = config;
         this.controlSocket = controlSocket;
     }
@@ -45,12 +48,13 @@ final class WorkerLauncher {
                 .toList();
     }
 
-    Process launch(int slot) {
+    @Override
+    public ChildProcess launch(int slot) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // A worker out of memory is better dead and replaced than limping.
         command.add("-XX:+ExitOnOutOfMemoryError");
-        if (config.workerJvmOpts().stream().noneMatch(WorkerLauncher::setsHeapSize)) {
+        if (config.workerJvmOpts().stream().noneMatch(JvmWorkerLauncher::setsHeapSize)) {
             command.add(String.format(Locale.ROOT, "-XX:MaxRAMPercentage=%.1f", WORKERS_HEAP_PERCENT / config.workers()));
         }
         command.addAll(inheritedSystemProperties());
@@ -62,10 +66,10 @@ final class WorkerLauncher {
         command.add(Integer.toString(slot));
         command.addAll(config.originalArgs());
         try {
-            return new ProcessBuilder(command)
+            return ChildProcess.of(new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+                    .start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start worker-" + slot, e);
         }

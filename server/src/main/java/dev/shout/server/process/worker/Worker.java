@@ -1,11 +1,16 @@
-package dev.shout.server.process;
+package dev.shout.server.process.worker;
 
+import dev.shout.server.BuildVersion;
 import dev.shout.server.ExitCodes;
 import dev.shout.server.ShutdownSignals;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.pipeline.OpenConnections;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
 import dev.shout.server.pipeline.Traffic;
+import dev.shout.server.process.link.DescriptorPairing;
+import dev.shout.server.process.link.LinkCodec;
+import dev.shout.server.process.link.LinkMessage.Sender;
+import dev.shout.server.process.link.LinkMessage.TimedOut;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -16,8 +21,6 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.DomainSocketReadMode;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -25,8 +28,8 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * A worker process: connects its link to the master, serves every connection whose
- * descriptor arrives on it with the common pipeline, and reports to the master. It drains on
+ * A worker process: connects its link's two sockets to the master, says hello, serves every
+ * connection whose descriptor arrives with the common pipeline, and reports to the master. It drains on
  * SIGTERM and exits at once when the link closes, which means the master is gone.
  */
 final class Worker {
@@ -49,18 +52,32 @@ final class Worker {
         // Ctrl-C in a terminal signals the whole process group; the master decides for its workers.
         Signal.handle(new Signal("INT"), signal -> log.debug("SIGINT ignored: the master stops workers"));
         EventLoopGroup loops = Transport.EPOLL.newGroup(config.threads(), "io");
-        // The link has a thread of its own, so that heartbeats and acknowledgements never wait
-        // behind client traffic: a worker busy closing thousands of connections is not dead.
+        // The link has a thread of its own, so that heartbeats and adoptions never wait behind
+        // client traffic: a worker busy closing thousands of connections is not dead.
         EventLoopGroup linkLoop = Transport.EPOLL.newGroup(1, "link");
         try {
-            Channel link = connectLink(linkLoop, signals);
-            LinkReporter reporter = new LinkReporter(link);
-            OpenConnections connections = new OpenConnections(closed -> reporter.released(clientOf(closed)));
+            Channel messages = connect(linkLoop, DomainSocketReadMode.BYTES);
+            Channel descriptors = connect(linkLoop, DomainSocketReadMode.FILE_DESCRIPTORS);
+            LinkReporter reporter = new LinkReporter(messages);
+            OpenConnections connections = new OpenConnections();
             Traffic traffic = new Traffic();
-            link.pipeline().addLast(new DescriptorReceiver(
-                    loops, new ShoutChannelInitializer(config.connection(), connections, traffic), reporter));
-            link.config().setAutoRead(true);
-            reporter.startHeartbeats(connections, traffic);
+            ConnectionAdopter adopter = new ConnectionAdopter(
+                    loops, new ShoutChannelInitializer(config.connection(), connections, traffic), reporter);
+            DescriptorPairing pairing = new DescriptorPairing(adopter::paired);
+            messages.pipeline().addLast(new LinkCodec(Sender.MASTER),
+                    new WorkerLinkHandler(pairing, new RemoteAdmission(reporter), reporter));
+            descriptors.pipeline().addLast(new DescriptorReader(pairing, messages, reporter));
+            messages.closeFuture().addListener(closed -> {
+                descriptors.close();
+                if (!draining) {
+                    masterGone = true;
+                    signals.requestShutdown();
+                }
+            });
+            reporter.hello(BuildVersion.current());
+            messages.config().setAutoRead(true);
+            descriptors.config().setAutoRead(true);
+            reporter.startHeartbeats(connections, traffic, () -> new TimedOut(0, 0, 0));
             log.info("worker ready (pid {}, {} event loops)", ProcessHandle.current().pid(), config.threads());
             signals.awaitShutdown();
             if (masterGone) {
@@ -70,10 +87,10 @@ final class Worker {
             draining = true;
             reporter.draining();
             long start = System.nanoTime();
-            // The master answers DRAINING by shutting its side of the link once every descriptor
+            // The master answers DRAINING by shutting its side of the link once every connection
             // already sent is out; until then connections may still arrive. Half the shutdown
             // timeout at most goes to that wait, so that the drain keeps at least the other half.
-            if (!link.closeFuture().awaitUninterruptibly(config.shutdownTimeout().dividedBy(2).toMillis())) {
+            if (!messages.closeFuture().awaitUninterruptibly(config.shutdownTimeout().dividedBy(2).toMillis())) {
                 log.warn("the master did not close the link: draining anyway");
             }
             log.info("draining {} connections", connections.size());
@@ -86,27 +103,19 @@ final class Worker {
         }
     }
 
-    static InetAddress clientOf(Channel connection) {
-        return ((InetSocketAddress) connection.remoteAddress()).getAddress();
-    }
-
-    private Channel connectLink(EventLoopGroup linkLoop, ShutdownSignals signals) {
-        Channel link = new Bootstrap()
+    /**
+     * Connects one of the link's two sockets, the framed one first: the master tells them apart
+     * by that order. Nothing is read until its handlers are in place.
+     */
+    private Channel connect(EventLoopGroup linkLoop, DomainSocketReadMode readMode) {
+        return new Bootstrap()
                 .group(linkLoop)
                 .channel(EpollDomainSocketChannel.class)
-                .option(EpollChannelOption.DOMAIN_SOCKET_READ_MODE, DomainSocketReadMode.FILE_DESCRIPTORS)
-                // Descriptors are read only once the receiver is in the pipeline.
+                .option(EpollChannelOption.DOMAIN_SOCKET_READ_MODE, readMode)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(new DomainSocketAddress(controlSocket.toFile()))
                 .syncUninterruptibly()
                 .channel();
-        link.closeFuture().addListener(closed -> {
-            if (!draining) {
-                masterGone = true;
-                signals.requestShutdown();
-            }
-        });
-        return link;
     }
 }

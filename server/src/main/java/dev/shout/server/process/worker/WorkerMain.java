@@ -1,4 +1,4 @@
-package dev.shout.server.process;
+package dev.shout.server.process.worker;
 
 import dev.shout.server.ExitCodes;
 import dev.shout.server.ShoutServer;

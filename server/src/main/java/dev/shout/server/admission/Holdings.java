@@ -1,0 +1,73 @@
+package dev.shout.server.admission;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The permits one holder (a worker process) holds, by the id of the connection each admits. A
+ * holder that dies gives all of them back at once; a connection that moves to another holder
+ * takes its permit along, never released and acquired again, so a move can never be refused.
+ *
+ * <p>Not thread-safe: the master touches its holdings on its one event loop.
+ */
+public final class Holdings {
+
+    private final Map<Long, Permit> permits = new HashMap<>();
+
+    public void hold(long connection, Permit permit) {
+        if (permits.putIfAbsent(connection, permit) != null) {
+            throw new IllegalStateException("connection " + connection + " is held already");
+        }
+    }
+
+    /** Releases the permit of {@code connection}; false if this holder has none for it. */
+    public boolean release(long connection) {
+        Permit permit = permits.remove(connection);
+        if (permit == null) {
+            return false;
+        }
+        permit.release();
+        return true;
+    }
+
+    /** Puts {@code replacement} in the place of the permit {@code connection} holds, releasing the old one. */
+    public void replace(long connection, Permit replacement) {
+        Permit old = permits.put(connection, replacement);
+        if (old != null) {
+            old.release();
+        }
+    }
+
+    /** Moves the permit of {@code connection} to {@code other}, still held; false if there is none here. */
+    public boolean transfer(long connection, Holdings other) {
+        Permit permit = take(connection);
+        if (permit == null) {
+            return false;
+        }
+        other.hold(connection, permit);
+        return true;
+    }
+
+    /** Removes the permit of {@code connection} unreleased, for a new holder; null if there is none here. */
+    public Permit take(long connection) {
+        return permits.remove(connection);
+    }
+
+    public boolean holds(long connection) {
+        return permits.containsKey(connection);
+    }
+
+    public int size() {
+        return permits.size();
+    }
+
+    /** Releases every permit, for a holder that is gone; returns how many there were. */
+    public int releaseAll() {
+        List<Permit> all = new ArrayList<>(permits.values());
+        permits.clear();
+        all.forEach(Permit::release);
+        return all.size();
+    }
+}

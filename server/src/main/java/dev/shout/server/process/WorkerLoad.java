@@ -1,0 +1,98 @@
+package dev.shout.server.process;
+
+import dev.shout.server.admission.Holdings;
+import dev.shout.server.admission.Permit;
+import dev.shout.server.process.supervision.WorkerHandle;
+import io.netty.channel.epoll.EpollSocketChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the dispatcher knows of one worker: its link, the permits of the connections it holds,
+ * and the connections sent to it that it has not adopted yet. Touched only on the master's loop.
+ */
+final class WorkerLoad {
+
+    /**
+     * At most this many connections sent and not yet adopted. It keeps the descriptor socket's
+     * send buffer from filling (Netty cannot retry a descriptor whose send would block) and
+     * bounds the master's copies.
+     */
+    static final int MAX_IN_FLIGHT = 64;
+
+    private final WorkerHandle worker;
+    private final MasterLink link;
+    private final Holdings holdings = new Holdings();
+    /**
+     * Sent, not yet adopted, oldest first. The master keeps its copy of each until the worker
+     * adopts it, so that if the worker dies first the connection, still untouched, can go to
+     * another worker.
+     */
+    private final Map<Long, EpollSocketChannel> unadopted = new LinkedHashMap<>();
+    private boolean accepting = true;
+
+    WorkerLoad(WorkerHandle worker, MasterLink link) {
+        this.worker = worker;
+        this.link = link;
+    }
+
+    WorkerHandle worker() {
+        return worker;
+    }
+
+    MasterLink link() {
+        return link;
+    }
+
+    Holdings holdings() {
+        return holdings;
+    }
+
+    /** Connections it holds or that are on their way to it. */
+    int open() {
+        return holdings.size();
+    }
+
+    boolean canTake(int connectionsPerWorker) {
+        return accepting && open() < connectionsPerWorker && unadopted.size() < MAX_IN_FLIGHT;
+    }
+
+    /** It drains, or its link broke: it is sent nothing more. */
+    void stopTaking() {
+        accepting = false;
+    }
+
+    void sent(long id, EpollSocketChannel connection, Permit permit) {
+        holdings.hold(id, permit);
+        unadopted.put(id, connection);
+    }
+
+    /** The send failed: the connection and its permit come back, for another worker. */
+    Permit sendFailed(long id) {
+        unadopted.remove(id);
+        return holdings.take(id);
+    }
+
+    /** It holds the connection now: the master's copy can go. */
+    boolean adopted(long id) {
+        EpollSocketChannel copy = unadopted.remove(id);
+        if (copy == null) {
+            return false;
+        }
+        copy.unsafe().closeForcibly();
+        return true;
+    }
+
+    /** Takes back every connection it never adopted, with its permit, for another worker. */
+    List<Unadopted> takeUnadopted() {
+        List<Unadopted> taken = new ArrayList<>();
+        unadopted.forEach((id, connection) -> taken.add(new Unadopted(id, connection, holdings.take(id))));
+        unadopted.clear();
+        return taken;
+    }
+
+    record Unadopted(long id, EpollSocketChannel connection, Permit permit) {
+    }
+}

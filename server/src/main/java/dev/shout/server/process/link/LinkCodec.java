@@ -1,0 +1,171 @@
+package dev.shout.server.process.link;
+
+import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
+import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
+import dev.shout.server.process.link.LinkMessage.Adopted;
+import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
+import dev.shout.server.process.link.LinkMessage.ClientConnection;
+import dev.shout.server.process.link.LinkMessage.Draining;
+import dev.shout.server.process.link.LinkMessage.Heartbeat;
+import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.Released;
+import dev.shout.server.process.link.LinkMessage.Sender;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageCodec;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The framing of the link: a frame is a two-byte length, then the type byte, then the
+ * message's fields, nothing more. Reading is strict: a length out of bounds, a type unknown or
+ * sent by the wrong side, fields too short, too long or out of range all throw
+ * {@link LinkProtocolException}, and after one the rest of the stream is dropped unread. No
+ * frame longer than {@link #MAX_FRAME_LENGTH} is ever buffered.
+ */
+public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
+
+    /** The longest frame, its length field excluded. */
+    public static final int MAX_FRAME_LENGTH = 512;
+
+    private static final Map<Byte, Function<ByteBuf, LinkMessage>> READERS = Map.of(
+            Hello.TYPE, Hello::read,
+            Heartbeat.TYPE, Heartbeat::read,
+            Adopted.TYPE, Adopted::read,
+            ArrivedClosed.TYPE, ArrivedClosed::read,
+            Released.TYPE, Released::read,
+            Draining.TYPE, Draining::read,
+            AdmissionRequest.TYPE, AdmissionRequest::read,
+            ClientConnection.TYPE, ClientConnection::read,
+            AdmissionAnswer.TYPE, AdmissionAnswer::read);
+
+    private final Sender peer;
+    private boolean corrupted;
+
+    /** @param peer the side at the other end: only its messages are read */
+    public LinkCodec(Sender peer) {
+        super(LinkMessage.class);
+        this.peer = peer;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, LinkMessage message, ByteBuf out) {
+        writeFrame(message, out);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (corrupted) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            LinkMessage message = readFrame(in, peer);
+            if (message != null) {
+                out.add(message);
+            }
+        } catch (LinkProtocolException e) {
+            corrupted = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    /** Writes {@code message} as one whole frame. */
+    public static void writeFrame(LinkMessage message, ByteBuf out) {
+        int lengthAt = out.writerIndex();
+        out.writeShort(0).writeByte(message.type());
+        message.writeFields(out);
+        int length = out.writerIndex() - lengthAt - 2;
+        if (length > MAX_FRAME_LENGTH) {
+            throw new IllegalStateException(message + " needs a frame of " + length + " bytes");
+        }
+        out.setShort(lengthAt, length);
+    }
+
+    /**
+     * Reads one frame from {@code in} if it holds a whole one, else returns null and reads
+     * nothing; a frame that is not a message {@code peer} may send throws.
+     */
+    public static LinkMessage readFrame(ByteBuf in, Sender peer) {
+        if (in.readableBytes() < 2) {
+            return null;
+        }
+        int length = in.getUnsignedShort(in.readerIndex());
+        if (length < 1 || length > MAX_FRAME_LENGTH) {
+            throw new LinkProtocolException("a frame of " + length + " bytes (expected: 1.." + MAX_FRAME_LENGTH + ")");
+        }
+        if (in.readableBytes() < 2 + length) {
+            return null;
+        }
+        in.skipBytes(2);
+        ByteBuf frame = in.readSlice(length);
+        byte type = frame.readByte();
+        Function<ByteBuf, LinkMessage> reader = READERS.get(type);
+        if (reader == null) {
+            throw new LinkProtocolException(String.format("unknown message type 0x%02x", type));
+        }
+        LinkMessage message;
+        try {
+            message = reader.apply(frame);
+        } catch (IndexOutOfBoundsException e) {
+            throw new LinkProtocolException(String.format("message type 0x%02x cut short (%d bytes)", type, length));
+        } catch (IllegalArgumentException e) {
+            throw new LinkProtocolException(String.format("message type 0x%02x: %s", type, e.getMessage()));
+        }
+        if (frame.isReadable()) {
+            throw new LinkProtocolException(String.format("%d bytes too many in a %s",
+                    frame.readableBytes(), message.getClass().getSimpleName()));
+        }
+        if (message.sender() != peer) {
+            throw new LinkProtocolException(message.getClass().getSimpleName() + " sent by the "
+                    + peer.name().toLowerCase(Locale.ROOT) + ", which never sends it");
+        }
+        return message;
+    }
+
+    static void writeString(ByteBuf out, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.writeByte(bytes.length).writeBytes(bytes);
+    }
+
+    static String readString(ByteBuf in, int maxBytes) {
+        int length = in.readUnsignedByte();
+        if (length > maxBytes) {
+            throw new LinkProtocolException("a string of " + length + " bytes (expected: <= " + maxBytes + ")");
+        }
+        return in.readCharSequence(length, StandardCharsets.UTF_8).toString();
+    }
+
+    static void writeAddress(ByteBuf out, InetAddress address) {
+        byte[] bytes = address.getAddress();
+        out.writeByte(bytes.length).writeBytes(bytes);
+    }
+
+    static InetAddress readAddress(ByteBuf in) {
+        int length = in.readUnsignedByte();
+        if (length != 4 && length != 16) {
+            throw new LinkProtocolException("an address of " + length + " bytes (expected: 4 or 16)");
+        }
+        byte[] bytes = new byte[length];
+        in.readBytes(bytes);
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException("4 or 16 bytes are always an address", impossible);
+        }
+    }
+
+    static boolean readBoolean(ByteBuf in) {
+        byte value = in.readByte();
+        if (value != 0 && value != 1) {
+            throw new LinkProtocolException("a boolean of " + value + " (expected: 0 or 1)");
+        }
+        return value == 1;
+    }
+}

@@ -1,0 +1,278 @@
+package dev.shout.server.process.link;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every message of the link between the master and one worker, each a record with its type byte
+ * and its sender beside it; each writes its own fields and {@link LinkCodec} reads them back. A
+ * message that carries a client connection ({@link CarriesDescriptor}) travels on the framed
+ * socket while its descriptor travels on the worker's second socket, matched by sequence number.
+ */
+public sealed interface LinkMessage {
+
+    /** The link protocol this build speaks; a worker says its own in {@link Hello}. */
+    int PROTOCOL_VERSION = 1;
+
+    /** Who may send a message: a message read from the other side is a protocol error. */
+    enum Sender { WORKER, MASTER }
+
+    byte type();
+
+    Sender sender();
+
+    /** Writes the fields, not the type or the frame's length. */
+    void writeFields(ByteBuf out);
+
+    /** A message whose meaning is the descriptor of the same sequence number on the descriptor socket. */
+    sealed interface CarriesDescriptor extends LinkMessage permits ClientConnection {
+        /** 0 for the first descriptor a link carries, then 1, 2, ... */
+        long sequence();
+    }
+
+    // --- worker to master ---------------------------------------------------------------------
+
+    /** The worker's first frame: the link protocol it speaks and the build it runs. */
+    record Hello(int protocolVersion, String buildVersion) implements LinkMessage {
+        public static final byte TYPE = 0x01;
+        /** Longest build version in bytes of UTF-8. */
+        public static final int MAX_VERSION_BYTES = 64;
+
+        public Hello {
+            if (buildVersion.getBytes(StandardCharsets.UTF_8).length > MAX_VERSION_BYTES) {
+                throw new IllegalArgumentException("build version longer than " + MAX_VERSION_BYTES + " bytes");
+            }
+        }
+
+        static Hello read(ByteBuf in) {
+            return new Hello(in.readInt(), LinkCodec.readString(in, MAX_VERSION_BYTES));
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeInt(protocolVersion);
+            LinkCodec.writeString(out, buildVersion);
+        }
+
+        @Override
+        public byte type() {
+            return TYPE;
+        }
+
+        @Override
+        public Sender sender() {
+            return Sender.WORKER;
+        }
+    }
+
+    /**
+     * Still alive, with this worker's figures since it started; twice a second. The master adds
+     * the growth of the counters to its totals, so they survive the worker.
+     */
+    record Heartbeat(int open, long received, long sent, long heapUsed, TimedOut timedOut) implements LinkMessage {
+        public static final byte TYPE = 0x02;
+        public static final Heartbeat NONE = new Heartbeat(0, 0, 0, 0, new TimedOut(0, 0, 0));
+
+        static Heartbeat read(ByteBuf in) {
+            return new Heartbeat(in.readInt(), in.readLong(), in.readLong(), in.readLong(),
+                    new TimedOut(in.readLong(), in.readLong(), in.readLong()));
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeInt(open).writeLong(received).writeLong(sent).writeLong(heapUsed);
+            out.writeLong(timedOut.idle()).writeLong(timedOut.halfClosed()).writeLong(timedOut.write());
+        }
+
+        @Override
+        public byte type() {
+            return TYPE;
+        }
+
+        @Override
+        public Sender sender() {
+            return Sender.WORKER;
+        }
+    }
+
+    /** Connections a worker closed for each timeout, since it started. */
+    record TimedOut(long idle, long halfClosed, long write) {
+    }
+
+    /**
+     * The worker holds client connection {@code connection} and has not read from it yet: the
+     * master closes its copy, and will no longer give the connection to another worker.
+     */
+    record Adopted(long connection) implements LinkMessage {
+        public static final byte TYPE = 0x03;
+
+        static Adopted read(ByteBuf in) {
+            return new Adopted(in.readLong());
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(connection);
+        }
+
+        @Override
+        public byte type() {
+            return TYPE;
+        }
+
+        @Override
+        public Sender sender() {
+            return Sender.WORKER;
+        }
+    }
+
+    /** Connection {@code connection} arrived already reset by its client: its place is free at once. */
+    record ArrivedClosed(long connection) implements LinkMessage {
+        public static final byte TYPE = 0x04;
+
+        static ArrivedClosed read(ByteBuf in) {
+            return new ArrivedClosed(in.readLong());
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(connection);
+        }
+
+        @Override
+        public byte type() {
+            return TYPE;
+        }
+
+        @Override
+        public Sender sender() {
+            return Sender.WORKER;
+        }
+    }
+
+    /** Connection {@code connection} ended: its permit goes back. */
+    record Released(long connection) implements LinkMessage {
+        public static final byte TYPE = 0x05;
+
+        static Released read(ByteBuf in) {
+            return new Released(in.readLong());
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(connection);
+        }
+
+        @Override
+        public byte type() {
+            return TYPE;
+        }
+
+        @Override
+        public Sender sender() {
+            return Sender.WORKER;
+        }
+    }
+
+    /** The worker got SIGTERM and is draining: send it nothing more. */
+    record Draining() implements LinkMessage {
+        public static final byte TYPE = 0x06;
+
+        static Draining read(ByteBuf in) {
+            return new Draining();
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+        }
+
+        @Override
+        public byte type() {
+            return TYPE;
+        }
+
+        @Override
+        public Sender sender() {
+            return Sender.WORKER;
+        }
+    }
+
+    /**
+     * Admit {@code connection} as coming from {@code client}, an address the worker learned
+     * itself: the master's ledger, the only one, answers with {@link AdmissionAnswer}.
+     */
+    record AdmissionRequest(long connection, InetAddress client) implements LinkMessage {
+        public static final byte TYPE = 0x07;
+
+        static AdmissionRequest read(ByteBuf in) {
+            return new AdmissionRequest(in.readLong(), LinkCodec.readAddress(in));
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(connection);
+            LinkCodec.writeAddress(out, client);
+        }
+
+        @Override
+        public byte type() {
+            return TYPE;
+        }
+
+        @Override
+        public Sender sender() {
+            return Sender.WORKER;
+        }
+    }
+
+    // --- master to worker ---------------------------------------------------------------------
+
+    /** Descriptor {@code sequence} is client connection {@code connection}: serve it. */
+    record ClientConnection(long sequence, long connection) implements CarriesDescriptor {
+        public static final byte TYPE = 0x40;
+
+        static ClientConnection read(ByteBuf in) {
+            return new ClientConnection(in.readLong(), in.readLong());
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(sequence).writeLong(connection);
+        }
+
+        @Override
+        public byte type() {
+            return TYPE;
+        }
+
+        @Override
+        public Sender sender() {
+            return Sender.MASTER;
+        }
+    }
+
+    /** The answer to an {@link AdmissionRequest}: refused means the worker closes the connection. */
+    record AdmissionAnswer(long connection, boolean admitted) implements LinkMessage {
+        public static final byte TYPE = 0x41;
+
+        static AdmissionAnswer read(ByteBuf in) {
+            return new AdmissionAnswer(in.readLong(), LinkCodec.readBoolean(in));
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(connection).writeByte(admitted ? 1 : 0);
+        }
+
+        @Override
+        public byte type() {
+            return TYPE;
+        }
+
+        @Override
+        public Sender sender() {
+            return Sender.MASTER;
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package dev.shout.server.process.supervision;
+
+import dev.shout.server.process.supervision.WorkerHandle.State;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one worker process running per slot, as gunicorn's arbiter does: events (a link up, a
+ * report, an exit, a signal) only record what happened, and {@link #tick} reconciles the pool
+ * with what it should be — kills the workers past a deadline, starts those whose restart is due,
+ * and moves a rolling restart on. A slot whose workers keep crashing waits longer each time, so
+ * a crash loop cannot spin; workers that keep failing to boot stop the master.
+ *
+ * <p>It owns the life of workers only; which worker serves what is the dispatcher's. Touched only
+ * on the executor it is given (the master's event loop).
+ */
+public final class Supervisor {
+
+    private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+
+    private final SupervisionPolicy policy;
+    private final WorkerLauncher launcher;
+    private final Clock clock;
+    private final Executor loop;
+    private final SupervisorEvents events;
+    private final List<WorkerHandle> workers = new ArrayList<>();
+    private final SlotRecord[] slots;
+    private final RollingRestart roll = new RollingRestart(new RollingRestart.Pool() {
+        @Override
+        public WorkerHandle startReplacement(WorkerHandle old) {
+            return spawn(old.slot(), RestartCause.ROLLING);
+        }
+
+        @Override
+        public void retire(WorkerHandle old, WorkerHandle replacement) {
+            log.info("retiring {}: replaced by {}", old, replacement);
+            Supervisor.this.retire(old, true);
+            old.process().terminate();
+        }
+    });
+    private int bootFailuresInARow;
+    private boolean announcedReady;
+    private boolean stopping;
+
+    /** @param loop where exits are reported; the caller runs every other method there too */
+    public Supervisor(SupervisionPolicy policy, WorkerLauncher launcher, Clock clock, Executor loop, SupervisorEvents events) {
+        this.policy = policy;
+        this.launcher = launcher;
+        this.clock = clock;
+        this.loop = loop;
+        this.events = events;
+        this.slots = new SlotRecord[policy.slots() + 1];
+        for (int slot = 1; slot <= policy.slots(); slot++) {
+            slots[slot] = new SlotRecord();
+        }
+    }
+
+    /** Starts a worker in every slot. */
+    public void start() {
+        for (int slot = 1; slot <= policy.slots(); slot++) {
+            spawn(slot, null);
+        }
+    }
+
+    /** The reconcile loop's one turn; the master calls it a few times a second. */
+    public void tick() {
+        long now = clock.nanoTime();
+        killOverdue(now);
+        for (int slot = 1; slot <= policy.slots(); slot++) {
+            if (servedHealthily(slot, now)) {
+                slots[slot].healthy();
+            }
+            RestartCause due = stopping ? null : slots[slot].takeDueRestart(now);
+            if (due != null) {
+                spawn(slot, due);
+            }
+        }
+    }
+
+    /** The worker of {@code pid} if this supervisor started it and it has not linked yet. */
+    public WorkerHandle starting(long pid) {
+        for (WorkerHandle worker : workers) {
+            if (worker.pid() == pid && worker.state() == State.STARTING) {
+                return worker;
+            }
+        }
+        return null;
+    }
+
+    /** Its link is up and speaks this master's protocol: it is ready. */
+    public void linked(WorkerHandle worker) {
+        if (worker.state() != State.STARTING) {
+            return;
+        }
+        long now = clock.nanoTime();
+        worker.ready(now);
+        bootFailuresInARow = 0;
+        log.info("{} ready in {} ms", worker, TimeUnit.NANOSECONDS.toMillis(now - worker.startedNanos()));
+        events.ready(worker);
+        roll.advance();
+        if (!announcedReady && readySlots() == policy.slots()) {
+            announcedReady = true;
+            events.allReady();
+        }
+    }
+
+    /** Any report from the worker proves it alive. */
+    public void heard(WorkerHandle worker) {
+        worker.heard(clock.nanoTime());
+    }
+
+    /**
+     * The worker says it drains. Told by the master, that was expected; on its own SIGTERM (an
+     * operator's kill), it gets a replacement at once.
+     */
+    public void draining(WorkerHandle worker) {
+        boolean toldByMaster = worker.retiredByMaster();
+        retire(worker, false);
+        if (!toldByMaster && !stopping && workers.contains(worker)) {
+            log.info("{} is draining on its own SIGTERM: starting its replacement", worker);
+            worker.retire(true, clock.nanoTime());
+            spawn(worker.slot(), RestartCause.SIGTERM);
+        }
+    }
+
+    /** Its link closed or failed: it can be sent nothing more; its exit does the rest. */
+    public void linkLost(WorkerHandle worker) {
+        retire(worker, false);
+    }
+
+    /** SIGHUP: replaces every worker, one at a time, each new one ready before the old one drains. */
+    public void rollingRestart() {
+        if (stopping) {
+            return;
+        }
+        roll.begin(workers.stream().filter(WorkerHandle::isReady).toList());
+    }
+
+    /** Tells every worker to drain and exit; completes when all have exited. */
+    public CompletableFuture<Void> stopAll() {
+        stopping = true;
+        roll.cancel();
+        List<CompletableFuture<Integer>> exits = new ArrayList<>();
+        for (WorkerHandle worker : workers) {
+            retire(worker, true);
+            worker.process().terminate();
+            exits.add(worker.process().onExit());
+        }
+        return CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new));
+    }
+
+    /** Last resort when workers outlive the shutdown timeout. */
+    public void killAll() {
+        workers.forEach(worker -> worker.kill(false));
+    }
+
+    /** The workers now running, of every state. */
+    public List<WorkerHandle> workers() {
+        return Collections.unmodifiableList(workers);
+    }
+
+    /** Restarts of {@code slot} by cause label, since the master started. */
+    public Map<String, Long> restarts(int slot) {
+        return slots[slot].restarts();
+    }
+
+    public boolean hasReadyWorker() {
+        return workers.stream().anyMatch(WorkerHandle::isReady);
+    }
+
+    private void retire(WorkerHandle worker, boolean byMaster) {
+        if (worker.retire(byMaster, clock.nanoTime())) {
+            events.retiring(worker);
+        }
+    }
+
+    /** Starts a worker for {@code slot}; {@code cause} is null for the first one. Null if it cannot start. */
+    private WorkerHandle spawn(int slot, RestartCause cause) {
+        if (cause != null) {
+            slots[slot].restarted(cause);
+        }
+        ChildProcess process;
+        try {
+            process = launcher.launch(slot);
+        } catch (RuntimeException e) {
+            log.error("cannot start worker-{}: {}", slot, e.getCause() == null ? e : e.getCause());
+            bootFailed();
+            if (cause != RestartCause.ROLLING) {
+                restartLater(slot, RestartCause.BOOT_FAILURE);
+            }
+            return null;
+        }
+        WorkerHandle worker = new WorkerHandle(slot, process, clock.nanoTime());
+        workers.add(worker);
+        log.info("started {}", worker);
+        process.onExit().thenAccept(code -> {
+            try {
+                loop.execute(() -> exited(worker, code));
+            } catch (RejectedExecutionException masterStopping) {
+                // The master's loop is gone: it is exiting and needs no news of its workers.
+            }
+        });
+        return worker;
+    }
+
+    private void exited(WorkerHandle worker, int code) {
+        workers.remove(worker);
+        String how = ExitStatus.describe(code);
+        boolean crashed = false;
+        boolean stoppedRoll = roll.exited(worker);
+        if (stopping || worker.retiredByMaster()) {
+            log.info("{} exited ({})", worker, how);
+        } else if (!worker.wasReady()) {
+            log.error("{} failed to boot ({})", worker, how);
+            bootFailed();
+            if (!stoppedRoll) {
+                restartLater(worker.slot(), RestartCause.BOOT_FAILURE);
+            }
+        } else if (code == 0) {
+            log.info("{} exited ({}) on its own SIGTERM: replacing it", worker, how);
+            restartLater(worker.slot(), RestartCause.SIGTERM);
+        } else {
+            crashed = true;
+            log.warn("{} died ({})", worker, how);
+            restartLater(worker.slot(), worker.killedForSilence() ? RestartCause.TIMEOUT : RestartCause.CRASH);
+        }
+        events.gone(worker, crashed);
+        tick();
+    }
+
+    /** Schedules the slot's restart: at once after a clean exit, after its backoff after a failure. */
+    private void restartLater(int slot, RestartCause cause) {
+        if (stopping) {
+            return;
+        }
+        long delayMillis = slots[slot].restartLater(cause, clock.nanoTime(), policy);
+        if (cause != RestartCause.SIGTERM) {
+            log.info("restarting worker-{} in {} ms", slot, delayMillis);
+        }
+    }
+
+    private void bootFailed() {
+        if (++bootFailuresInARow >= policy.maxBootFailures() && !stopping) {
+            log.error("workers failed to boot {} times in a row: stopping (see their errors above)",
+                    bootFailuresInARow);
+            stopping = true;
+            events.cannotBoot();
+        }
+    }
+
+    private void killOverdue(long now) {
+        for (WorkerHandle worker : workers) {
+            switch (worker.state()) {
+                case STARTING -> killIfOverdue(worker, now - worker.startedNanos(), policy.bootTimeout(),
+                        "did not link", false);
+                case READY -> killIfOverdue(worker, now - worker.lastHeardNanos(), policy.workerTimeout(),
+                        "sent no heartbeat", true);
+                // A draining worker has no link left to beat on: it gets its drain time instead.
+                case RETIRING -> killIfOverdue(worker, now - worker.retiredNanos(), policy.drainTimeout(),
+                        "did not finish draining", false);
+            }
+        }
+    }
+
+    private static void killIfOverdue(WorkerHandle worker, long elapsedNanos, Duration limit, String what,
+            boolean forSilence) {
+        if (elapsedNanos > limit.toNanos() && !worker.killed()) {
+            log.warn("{} {} within {} ms: killing it", worker, what, limit.toMillis());
+            worker.kill(forSilence);
+        }
+    }
+
+    /** True when the slot's worker has served long enough to end its crash streak. */
+    private boolean servedHealthily(int slot, long now) {
+        return workers.stream().anyMatch(worker -> worker.slot() == slot && worker.isReady()
+                && now - worker.readyNanos() > policy.healthyUptime().toNanos());
+    }
+
+    private int readySlots() {
+        return (int) workers.stream().filter(WorkerHandle::isReady).mapToInt(WorkerHandle::slot).distinct().count();
+    }
+}

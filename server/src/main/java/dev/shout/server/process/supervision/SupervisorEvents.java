@@ -1,0 +1,19 @@
+package dev.shout.server.process.supervision;
+
+/** What supervision tells the rest of the master: the dispatcher routes by it. */
+public interface SupervisorEvents {
+    /** The worker is linked and may take connections. */
+    void ready(WorkerHandle worker);
+
+    /** The worker takes no more connections: it drains, or its link failed. */
+    void retiring(WorkerHandle worker);
+
+    /** The worker exited; {@code crashed} when it died with its connections. */
+    void gone(WorkerHandle worker, boolean crashed);
+
+    /** Every slot has had a ready worker, for the first time. */
+    void allReady();
+
+    /** Workers keep failing before they even link: the master should stop. */
+    void cannotBoot();
+}

@@ -1,0 +1,88 @@
+package dev.shout.server.process.worker;
+
+import dev.shout.server.pipeline.OpenConnections;
+import dev.shout.server.pipeline.Traffic;
+import dev.shout.server.process.link.LinkMessage;
+import dev.shout.server.process.link.LinkMessage.Adopted;
+import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
+import dev.shout.server.process.link.LinkMessage.Draining;
+import dev.shout.server.process.link.LinkMessage.Heartbeat;
+import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.Released;
+import dev.shout.server.process.link.LinkMessage.TimedOut;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The worker's side of its reports to the master, on the link's framed socket. Closed
+ * connections are reported in batches, one flush per turn of the link's loop, so that a burst
+ * of closes costs one write.
+ */
+final class LinkReporter {
+
+    static final long HEARTBEAT_MILLIS = 500;
+
+    private final Channel link;
+    private final Queue<Long> unreportedReleases = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
+    LinkReporter(Channel link) {
+        this.link = link;
+    }
+
+    void hello(String buildVersion) {
+        send(new Hello(LinkMessage.PROTOCOL_VERSION, buildVersion));
+    }
+
+    void startHeartbeats(OpenConnections connections, Traffic traffic, Supplier<TimedOut> timedOut) {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        link.eventLoop().scheduleAtFixedRate(() -> send(new Heartbeat(connections.size(), traffic.received(),
+                        traffic.sent(), memory.getHeapMemoryUsage().getUsed(), timedOut.get())),
+                0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Says it holds connection {@code id}; the caller flushes once it has read a batch. */
+    ChannelFuture adopted(long id) {
+        return link.write(new Adopted(id));
+    }
+
+    /** Says connection {@code id} was gone on arrival; flushed with the others. */
+    void arrivedClosed(long id) {
+        link.write(new ArrivedClosed(id), link.voidPromise());
+    }
+
+    void flush() {
+        link.flush();
+    }
+
+    /** Called from any event loop each time connection {@code id} ends. */
+    void released(long id) {
+        unreportedReleases.add(id);
+        if (flushScheduled.compareAndSet(false, true)) {
+            link.eventLoop().execute(this::reportReleases);
+        }
+    }
+
+    private void reportReleases() {
+        flushScheduled.set(false);
+        for (Long id; (id = unreportedReleases.poll()) != null; ) {
+            link.write(new Released(id), link.voidPromise());
+        }
+        link.flush();
+    }
+
+    void draining() {
+        link.writeAndFlush(new Draining()).syncUninterruptibly();
+    }
+
+    void send(LinkMessage message) {
+        link.writeAndFlush(message, link.voidPromise());
+    }
+}

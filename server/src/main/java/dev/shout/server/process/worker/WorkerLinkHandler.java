@@ -1,0 +1,61 @@
+package dev.shout.server.process.worker;
+
+import dev.shout.server.process.link.DescriptorPairing;
+import dev.shout.server.process.link.LinkMessage;
+import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
+import dev.shout.server.process.link.LinkMessage.CarriesDescriptor;
+import dev.shout.server.process.link.LinkProtocolException;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's reader of the master's messages: a connection's message goes to be paired with
+ * its descriptor, an admission answer to whoever asked. A protocol error closes the link, which
+ * ends the worker: it can no longer trust what the master means.
+ */
+final class WorkerLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerLinkHandler.class);
+
+    private final DescriptorPairing pairing;
+    private final RemoteAdmission admission;
+    private final LinkReporter reporter;
+
+    WorkerLinkHandler(DescriptorPairing pairing, RemoteAdmission admission, LinkReporter reporter) {
+        this.pairing = pairing;
+        this.admission = admission;
+        this.reporter = reporter;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, LinkMessage message) {
+        if (message instanceof CarriesDescriptor carries) {
+            pairing.message(carries);
+        } else if (message instanceof AdmissionAnswer answer) {
+            admission.answered(answer);
+        } else {
+            throw new LinkProtocolException(message.getClass().getSimpleName() + " is not for a worker");
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reporter.flush();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        pairing.close();
+        admission.linkClosed();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (ctx.channel().isOpen()) {
+            log.error("link to the master failed ({}): closing it", cause.getMessage());
+        }
+        ctx.close();
+    }
+}
