@@ -1,5 +1,6 @@
-# Sourced by run.sh and scale.sh: the jars and the C reference, servers started and stopped by
-# pid, bench runs bounded in time, machine facts. Every address used is on loopback.
+# Sourced by run.sh, scale.sh and soak.sh: one cleanup for every way a script ends, the jars and
+# the C reference, servers started and stopped by pid, bench runs bounded in time, machine facts.
+# Every address used is on loopback.
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -23,6 +24,28 @@ seconds_of() {
 
 check_duration() {
   [[ $2 =~ ^[0-9]+(ms|s|m)$ ]] || die "$1=$2: expected a number with ms, s or m, like 10s"
+}
+
+# --- the end of a script --------------------------------------------------------------------
+
+# One cleanup for every way a script ends: EXIT runs it, and INT, TERM and HUP become exits
+# (130, 143) so that it runs for them too. It undoes what the script started: the script's own
+# on_exit first (if it defines one), then every server, and $WORK unless KEEP_WORK=yes.
+cleanup() {
+  local status=$?
+  set +e
+  trap '' INT TERM HUP
+  declare -F on_exit >/dev/null && on_exit
+  stop_all_servers
+  [[ -n ${WORK:-} && ${KEEP_WORK:-} != yes ]] && rm -rf "$WORK"
+  return "$status"
+}
+
+# Each script calls this once, before it starts or changes anything.
+begin_session() {
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM HUP
 }
 
 # --- the things measured ---------------------------------------------------------------------

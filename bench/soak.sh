@@ -29,7 +29,8 @@ WORKERS=${WORKERS:-2}
 [[ $WORKERS =~ ^[1-9][0-9]*$ ]] || die "WORKERS=$WORKERS: expected a whole number"
 
 WORK=$(mktemp -d /tmp/shout-soak.XXXXXX)
-trap stop_all_servers EXIT
+KEEP_WORK=yes  # the server's log stays there to be read
+begin_session
 
 prepare_jars
 log "starting the server (process mode, $WORKERS workers); log: $WORK/server.log"
