@@ -1,4 +1,5 @@
-# Sourced by run.sh and scale.sh: the jars and the C reference, servers started and stopped by
+# Sourced by run.sh, scale.sh and soak.sh: one cleanup for every way a script ends, loopback
+# exempt from connection tracking, the jars and the C reference, servers started and stopped by
 # pid, bench runs bounded in time, machine facts. Every address used is on loopback.
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,6 +24,155 @@ seconds_of() {
 
 check_duration() {
   [[ $2 =~ ^[0-9]+(ms|s|m)$ ]] || die "$1=$2: expected a number with ms, s or m, like 10s"
+}
+
+# --- the end of a script --------------------------------------------------------------------
+
+# One cleanup for every way a script ends: EXIT runs it, and INT, TERM and HUP become exits
+# (130, 143) so that it runs for them too. It undoes what the script started or changed: the
+# script's own on_exit first (if it defines one), then every server, the loopback rules, the
+# end of machine.txt if the script did not get to write it, and $WORK unless KEEP_WORK=yes.
+cleanup() {
+  local status=$?
+  set +e
+  trap '' INT TERM HUP
+  declare -F on_exit >/dev/null && on_exit
+  stop_all_servers
+  if [[ -n $FACTS_FILE ]]; then
+    echo "ended_early: exit code $status" >>"$FACTS_FILE"
+    machine_facts_end "$FACTS_FILE"
+  fi
+  restore_loopback
+  [[ -n ${WORK:-} && ${KEEP_WORK:-} != yes ]] && rm -rf "$WORK"
+  return "$status"
+}
+
+# Each script calls this once, before it starts or changes anything.
+begin_session() {
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM HUP
+  exempt_loopback
+}
+
+# --- loopback and connection tracking --------------------------------------------------------
+
+# Where netfilter tracks connections (nf_conntrack; Docker's engine loads it), every loopback
+# connection leaves an entry in a table of nf_conntrack_max entries (262,144 here) until well
+# after its close (TIME_WAIT, 120 s). A churn run fills it, and then the kernel drops new SYNs
+# ("nf_conntrack: table full, dropping packet"): connects time out in every mode, the C
+# reference's included, and the run measures the firewall. So for the length of a script
+# loopback is exempt from tracking by these two rules at the head of the raw table, removed
+# when the script ends. CONNTRACK=keep leaves the firewall as it is. See bench/README.md.
+LOOPBACK_RULES=("PREROUTING -i lo -j NOTRACK" "OUTPUT -o lo -j NOTRACK")
+# The rules this script inserted (one already there is left alone), and with which command.
+LOOPBACK_INSERTED=()
+IPTABLES=
+# For machine.txt: whether loopback is tracked during the script.
+LOOPBACK_STATE=unknown
+# machine.txt while its start is written and its end not yet.
+FACTS_FILE=
+# The kernel's "table full" messages at the start, to count those of the run.
+DMESG_FULL_START=
+
+conntrack_loaded() {
+  [[ -e /proc/sys/net/netfilter/nf_conntrack_max ]] || grep -q '^nf_conntrack ' /proc/modules 2>/dev/null
+}
+
+# The iptables to use: `iptables` (the one Docker's engine uses; see `iptables -V`), else
+# iptables-nft or iptables-legacy. Looks in /usr/sbin and /sbin too, which a user's PATH may lack.
+iptables_command() {
+  local name dir
+  for name in iptables iptables-nft iptables-legacy; do
+    command -v "$name" 2>/dev/null && return 0
+    for dir in /usr/sbin /sbin; do
+      [[ -x $dir/$name ]] && { echo "$dir/$name"; return 0; }
+    done
+  done
+  return 1
+}
+
+# cannot_exempt WHAT_IT_NEEDS: stops the script, in one line.
+cannot_exempt() {
+  die "nf_conntrack is loaded and drops loopback SYNs once its table is full; exempting loopback needs $1 (or set CONNTRACK=keep to run anyway)"
+}
+
+exempt_loopback() {
+  local mode=${CONNTRACK:-exempt} rule err
+  [[ $mode == exempt || $mode == keep ]] || die "CONNTRACK=$mode: expected exempt (the default) or keep"
+  if ! conntrack_loaded; then
+    LOOPBACK_STATE="not tracked (nf_conntrack not loaded)"
+    log "nf_conntrack is not loaded: loopback is not tracked, the firewall is left alone"
+    return 0
+  fi
+  if [[ $mode == keep ]]; then
+    LOOPBACK_STATE="tracked (CONNTRACK=keep)"
+    log "CONNTRACK=keep: loopback stays tracked by nf_conntrack; connects will fail if its table fills"
+    return 0
+  fi
+  IPTABLES=$(iptables_command) || cannot_exempt "iptables: apt-get install iptables"
+  (($(id -u) == 0)) || cannot_exempt "root: run as root"
+  for rule in "${LOOPBACK_RULES[@]}"; do
+    # shellcheck disable=SC2086
+    "$IPTABLES" -w 10 -t raw -C $rule 2>/dev/null && continue
+    # shellcheck disable=SC2086
+    err=$("$IPTABLES" -w 10 -t raw -I $rule 2>&1) \
+      || cannot_exempt "'$IPTABLES -t raw -I $rule', which failed: $(head -n 1 <<<"$err")"
+    LOOPBACK_INSERTED+=("$rule")
+  done
+  case ${#LOOPBACK_INSERTED[@]} in
+    0) LOOPBACK_STATE="exempt: both NOTRACK rules were already in the raw table, left as found" ;;
+    1) LOOPBACK_STATE="exempt: '${LOOPBACK_INSERTED[0]}' inserted with $IPTABLES and removed at the end, the other rule already there" ;;
+    *) LOOPBACK_STATE="exempt: 2 NOTRACK rules inserted with $IPTABLES, removed at the end" ;;
+  esac
+  log "loopback ${LOOPBACK_STATE/#exempt/exempt from connection tracking}"
+}
+
+# Removes the rules exempt_loopback inserted, and only those.
+restore_loopback() {
+  local rule i
+  for ((i = ${#LOOPBACK_INSERTED[@]} - 1; i >= 0; i--)); do
+    rule=${LOOPBACK_INSERTED[i]}
+    # shellcheck disable=SC2086
+    "$IPTABLES" -w 10 -t raw -D $rule 2>/dev/null \
+      || log "warning: could not remove a NOTRACK rule; by hand: $IPTABLES -t raw -D $rule"
+  done
+  ((${#LOOPBACK_INSERTED[@]} > 0)) && log "removed the ${#LOOPBACK_INSERTED[@]} NOTRACK rule(s) this script inserted"
+  LOOPBACK_INSERTED=()
+}
+
+# New connections the kernel refused for a full table, summed over the CPUs (the `drop` column
+# of /proc/net/stat/nf_conntrack, in hex), or "unknown".
+conntrack_drops() {
+  local header fields col=-1 i total=0
+  [[ -r /proc/net/stat/nf_conntrack ]] || { echo unknown; return 0; }
+  {
+    read -r -a header
+    for i in "${!header[@]}"; do [[ ${header[i]} == drop ]] && col=$i; done
+    while ((col >= 0)) && read -r -a fields; do total=$((total + 16#${fields[col]})); done
+  } </proc/net/stat/nf_conntrack
+  ((col >= 0)) && echo "$total" || echo unknown
+}
+
+# conntrack_facts start|end: the lines of machine.txt that let a lost connect be attributed.
+conntrack_facts() {
+  local when=$1 messages full
+  [[ $when == start ]] && echo "loopback_conntrack: $LOOPBACK_STATE"
+  conntrack_loaded || return 0
+  [[ $when == start ]] && echo "nf_conntrack_max: $(cat /proc/sys/net/netfilter/nf_conntrack_max 2>/dev/null)"
+  echo "nf_conntrack_count_$when: $(cat /proc/sys/net/netfilter/nf_conntrack_count 2>/dev/null)"
+  echo "nf_conntrack_drop_$when: $(conntrack_drops)"
+  if ! messages=$(dmesg 2>/dev/null); then
+    echo "dmesg_table_full_$when: dmesg not readable"
+    return 0
+  fi
+  full=$(grep -c 'nf_conntrack: table full' <<<"$messages" || true)
+  if [[ $when == start ]]; then
+    DMESG_FULL_START=$full
+    echo "dmesg_table_full_start: $full"
+  else
+    echo "dmesg_table_full_end: $full${DMESG_FULL_START:+ (+$((full - DMESG_FULL_START)) during the run)}"
+  fi
 }
 
 # --- the things measured ---------------------------------------------------------------------
@@ -189,14 +339,18 @@ machine_facts_start() {
     echo "server_jar_sha256: $(sha256sum "$SERVER_JAR" | cut -d' ' -f1)"
     echo "client_jar_sha256: $(sha256sum "$CLIENT_JAR" | cut -d' ' -f1)"
     echo "load_average_start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    conntrack_facts start
   } >>"$1"
+  FACTS_FILE=$1
 }
 
 machine_facts_end() {
   {
     echo "load_average_end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    conntrack_facts end
     echo "date_end: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   } >>"$1"
+  FACTS_FILE=
 }
 
 # The results directory: RESULTS_DIR, or bench/results/<UTC date and time>.

@@ -35,13 +35,7 @@ for m in $MODES; do [[ $m == thread || $m == process || $m == ref ]] || die "MOD
 
 RESULTS=$(results_dir)
 WORK=$(mktemp -d /tmp/shout-bench.XXXXXX)
-cleanup() {
-  stop_all_servers
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+begin_session
 
 prepare_jars
 [[ " $MODES " == *" ref "* ]] && prepare_ref

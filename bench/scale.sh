@@ -30,15 +30,12 @@ fd_limit=$(ulimit -n)
 RESULTS=$(results_dir)
 WORK=$(mktemp -d /tmp/shout-scale.XXXXXX)
 CLIENTS=()
-cleanup() {
+# Run by lib.sh's cleanup before it stops the servers.
+on_exit() {
   local pid
   for pid in "${CLIENTS[@]+"${CLIENTS[@]}"}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  stop_all_servers
-  rm -rf "$WORK"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+begin_session
 
 prepare_jars
 facts=$RESULTS/machine.txt

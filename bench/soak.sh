@@ -13,8 +13,10 @@
 #
 # Everything runs on 127.0.0.1. The server and its workers are started here (bench/lib.sh: bounded
 # by `timeout`, stopped by pid); the only other processes signalled are those workers.
+# Loopback is exempt from connection tracking while it runs, as for run.sh (bench/README.md).
 # Environment: SOAK_SECONDS, KILL_EVERY, WORKERS (2), PINGPONGS (40), STREAMS (6), CHURNERS (4),
-# JAVA, SERVER_JVM_OPTS, WORKER_JVM_OPTS; the server's log is kept in the directory printed.
+# CONNTRACK, JAVA, SERVER_JVM_OPTS, WORKER_JVM_OPTS; the server's log and machine.txt (with the
+# connection-tracking counts) are kept in the directory printed.
 
 set -euo pipefail
 
@@ -29,9 +31,11 @@ WORKERS=${WORKERS:-2}
 [[ $WORKERS =~ ^[1-9][0-9]*$ ]] || die "WORKERS=$WORKERS: expected a whole number"
 
 WORK=$(mktemp -d /tmp/shout-soak.XXXXXX)
-trap stop_all_servers EXIT
+KEEP_WORK=yes  # the server's log stays there to be read
+begin_session
 
 prepare_jars
+machine_facts_start "$WORK/machine.txt"
 log "starting the server (process mode, $WORKERS workers); log: $WORK/server.log"
 start_shout "$WORK/server.log" $((SOAK_SECONDS + 300)) --mode process --workers "$WORKERS" \
   || die "the server did not start"
@@ -47,4 +51,5 @@ echo "server log:        $(grep -c ' died (' "$WORK/server.log" || true) worker 
   "$(grep -c ' WARN ' "$WORK/server.log" || true) warnings, $(grep -c ' ERROR ' "$WORK/server.log" || true) errors" \
   "($WORK/server.log)"
 stop_server "$SERVER_PID"
+machine_facts_end "$WORK/machine.txt"
 exit "$status"
