@@ -91,9 +91,12 @@ final class RollingRestart {
         return true;
     }
 
-    /** On shutdown: nothing more is rolled. */
+    /** On shutdown: nothing more is rolled, and the workers' exits are no news to the roll. */
     void cancel() {
         toRoll.clear();
+        old = null;
+        replacement = null;
+        underWay = false;
     }
 
     private void stop(WorkerHandle keeps) {
