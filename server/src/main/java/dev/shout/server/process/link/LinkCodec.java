@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The framing of the link: a frame is a two-byte length, then the type byte, then the
@@ -33,16 +34,20 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
     /** The longest frame, its length field excluded. */
     public static final int MAX_FRAME_LENGTH = 512;
 
-    private static final Map<Byte, Function<ByteBuf, LinkMessage>> READERS = Map.of(
-            Hello.TYPE, Hello::read,
-            Heartbeat.TYPE, Heartbeat::read,
-            Adopted.TYPE, Adopted::read,
-            ArrivedClosed.TYPE, ArrivedClosed::read,
-            Released.TYPE, Released::read,
-            Draining.TYPE, Draining::read,
-            AdmissionRequest.TYPE, AdmissionRequest::read,
-            ClientConnection.TYPE, ClientConnection::read,
-            AdmissionAnswer.TYPE, AdmissionAnswer::read);
+    /** Every message of the protocol, as nginx lists its channel's commands: one row each. */
+    private static final List<Kind> KINDS = List.of(
+            new Kind(Hello.TYPE, Sender.WORKER, Hello.class, Hello::read),
+            new Kind(Heartbeat.TYPE, Sender.WORKER, Heartbeat.class, Heartbeat::read),
+            new Kind(Adopted.TYPE, Sender.WORKER, Adopted.class, Adopted::read),
+            new Kind(ArrivedClosed.TYPE, Sender.WORKER, ArrivedClosed.class, ArrivedClosed::read),
+            new Kind(Released.TYPE, Sender.WORKER, Released.class, Released::read),
+            new Kind(Draining.TYPE, Sender.WORKER, Draining.class, Draining::read),
+            new Kind(AdmissionRequest.TYPE, Sender.WORKER, AdmissionRequest.class, AdmissionRequest::read),
+            new Kind(ClientConnection.TYPE, Sender.MASTER, ClientConnection.class, ClientConnection::read),
+            new Kind(AdmissionAnswer.TYPE, Sender.MASTER, AdmissionAnswer.class, AdmissionAnswer::read));
+    private static final Map<Byte, Kind> BY_TYPE = KINDS.stream().collect(Collectors.toMap(Kind::type, kind -> kind));
+    private static final Map<Class<?>, Kind> BY_CLASS =
+            KINDS.stream().collect(Collectors.toMap(Kind::messageClass, kind -> kind));
 
     private final Sender peer;
     private boolean corrupted;
@@ -106,13 +111,13 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
         in.skipBytes(2);
         ByteBuf frame = in.readSlice(length);
         byte type = frame.readByte();
-        Function<ByteBuf, LinkMessage> reader = READERS.get(type);
-        if (reader == null) {
+        Kind kind = BY_TYPE.get(type);
+        if (kind == null) {
             throw new LinkProtocolException(String.format("unknown message type 0x%02x", type));
         }
         LinkMessage message;
         try {
-            message = reader.apply(frame);
+            message = kind.reader().apply(frame);
         } catch (IndexOutOfBoundsException e) {
             throw new LinkProtocolException(String.format("message type 0x%02x cut short (%d bytes)", type, length));
         } catch (IllegalArgumentException e) {
@@ -127,6 +132,20 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
                     + peer.name().toLowerCase(Locale.ROOT) + ", which never sends it");
         }
         return message;
+    }
+
+    /** The row of {@code message}'s class; every message has one. */
+    static Kind kindOf(LinkMessage message) {
+        Kind kind = BY_CLASS.get(message.getClass());
+        if (kind == null) {
+            throw new IllegalStateException(message.getClass().getSimpleName() + " is not in LinkCodec's table");
+        }
+        return kind;
+    }
+
+    /** A message's type byte, its sender, its class and how its fields are read. */
+    record Kind(byte type, Sender sender, Class<? extends LinkMessage> messageClass,
+            Function<ByteBuf, LinkMessage> reader) {
     }
 
     static void writeString(ByteBuf out, String value) {

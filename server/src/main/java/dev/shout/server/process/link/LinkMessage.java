@@ -18,9 +18,15 @@ public sealed interface LinkMessage {
     /** Who may send a message: a message read from the other side is a protocol error. */
     enum Sender { WORKER, MASTER }
 
-    byte type();
+    /** The type byte, from {@link LinkCodec}'s table of every message. */
+    default byte type() {
+        return LinkCodec.kindOf(this).type();
+    }
 
-    Sender sender();
+    /** The only side that may send this message. */
+    default Sender sender() {
+        return LinkCodec.kindOf(this).sender();
+    }
 
     /** Writes the fields, not the type or the frame's length. */
     void writeFields(ByteBuf out);
@@ -29,6 +35,16 @@ public sealed interface LinkMessage {
     sealed interface CarriesDescriptor extends LinkMessage permits ClientConnection {
         /** 0 for the first descriptor a link carries, then 1, 2, ... */
         long sequence();
+    }
+
+    /** A report about one client connection, whose id is its one field. */
+    sealed interface AboutConnection extends LinkMessage permits Adopted, ArrivedClosed, Released {
+        long connection();
+
+        @Override
+        default void writeFields(ByteBuf out) {
+            out.writeLong(connection());
+        }
     }
 
     // --- worker to master ---------------------------------------------------------------------
@@ -54,16 +70,6 @@ public sealed interface LinkMessage {
             out.writeInt(protocolVersion);
             LinkCodec.writeString(out, buildVersion);
         }
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
-        @Override
-        public Sender sender() {
-            return Sender.WORKER;
-        }
     }
 
     /**
@@ -84,16 +90,6 @@ public sealed interface LinkMessage {
             out.writeInt(open).writeLong(received).writeLong(sent).writeLong(heapUsed);
             out.writeLong(timedOut.idle()).writeLong(timedOut.halfClosed()).writeLong(timedOut.write());
         }
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
-        @Override
-        public Sender sender() {
-            return Sender.WORKER;
-        }
     }
 
     /** Connections a worker closed for each timeout, since it started. */
@@ -104,74 +100,29 @@ public sealed interface LinkMessage {
      * The worker holds client connection {@code connection} and has not read from it yet: the
      * master closes its copy, and will no longer give the connection to another worker.
      */
-    record Adopted(long connection) implements LinkMessage {
+    record Adopted(long connection) implements AboutConnection {
         public static final byte TYPE = 0x03;
 
         static Adopted read(ByteBuf in) {
             return new Adopted(in.readLong());
         }
-
-        @Override
-        public void writeFields(ByteBuf out) {
-            out.writeLong(connection);
-        }
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
-        @Override
-        public Sender sender() {
-            return Sender.WORKER;
-        }
     }
 
     /** Connection {@code connection} arrived already reset by its client: its place is free at once. */
-    record ArrivedClosed(long connection) implements LinkMessage {
+    record ArrivedClosed(long connection) implements AboutConnection {
         public static final byte TYPE = 0x04;
 
         static ArrivedClosed read(ByteBuf in) {
             return new ArrivedClosed(in.readLong());
         }
-
-        @Override
-        public void writeFields(ByteBuf out) {
-            out.writeLong(connection);
-        }
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
-        @Override
-        public Sender sender() {
-            return Sender.WORKER;
-        }
     }
 
     /** Connection {@code connection} ended: its permit goes back. */
-    record Released(long connection) implements LinkMessage {
+    record Released(long connection) implements AboutConnection {
         public static final byte TYPE = 0x05;
 
         static Released read(ByteBuf in) {
             return new Released(in.readLong());
-        }
-
-        @Override
-        public void writeFields(ByteBuf out) {
-            out.writeLong(connection);
-        }
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
-        @Override
-        public Sender sender() {
-            return Sender.WORKER;
         }
     }
 
@@ -185,16 +136,6 @@ public sealed interface LinkMessage {
 
         @Override
         public void writeFields(ByteBuf out) {
-        }
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
-        @Override
-        public Sender sender() {
-            return Sender.WORKER;
         }
     }
 
@@ -214,16 +155,6 @@ public sealed interface LinkMessage {
             out.writeLong(connection);
             LinkCodec.writeAddress(out, client);
         }
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
-        @Override
-        public Sender sender() {
-            return Sender.WORKER;
-        }
     }
 
     // --- master to worker ---------------------------------------------------------------------
@@ -240,16 +171,6 @@ public sealed interface LinkMessage {
         public void writeFields(ByteBuf out) {
             out.writeLong(sequence).writeLong(connection);
         }
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
-        @Override
-        public Sender sender() {
-            return Sender.MASTER;
-        }
     }
 
     /** The answer to an {@link AdmissionRequest}: refused means the worker closes the connection. */
@@ -263,16 +184,6 @@ public sealed interface LinkMessage {
         @Override
         public void writeFields(ByteBuf out) {
             out.writeLong(connection).writeByte(admitted ? 1 : 0);
-        }
-
-        @Override
-        public byte type() {
-            return TYPE;
-        }
-
-        @Override
-        public Sender sender() {
-            return Sender.MASTER;
         }
     }
 }
