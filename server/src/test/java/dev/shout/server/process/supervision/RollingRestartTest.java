@@ -25,8 +25,7 @@ class RollingRestartTest {
 
     @Test
     void eachOldWorkerDrainsOnlyOnceItsReplacementIsReadyOneSlotAtATime() {
-        SupervisedPool pool = serving(3);
-        pool.supervisor().rollingRestart();
+        SupervisedPool pool = rolling(3);
         assertEquals(List.of("launch 1: 1003"), pool.timeline(), "more than one slot rolled at once");
         pool.link(1003);
         pool.link(1004);
@@ -59,8 +58,7 @@ class RollingRestartTest {
 
     @Test
     void aRollingRestartWhileOneIsUnderWayIsIgnored() {
-        SupervisedPool pool = serving(2);
-        pool.supervisor().rollingRestart();
+        SupervisedPool pool = rolling(2);
         pool.supervisor().rollingRestart();
         pool.link(1002);
         pool.supervisor().rollingRestart();
@@ -71,8 +69,7 @@ class RollingRestartTest {
 
     @Test
     void aReplacementThatExitsBeforeLinkingStopsTheRollAndTheOldWorkerServesOn() {
-        SupervisedPool pool = serving(2);
-        pool.supervisor().rollingRestart();
+        SupervisedPool pool = rolling(2);
         pool.exit(1002, FAILED);
         oldWorkersServeOn(pool);
     }
@@ -87,8 +84,7 @@ class RollingRestartTest {
 
     @Test
     void aReplacementKilledPastBootTimeoutStopsTheRoll() {
-        SupervisedPool pool = serving(2);
-        pool.supervisor().rollingRestart();
+        SupervisedPool pool = rolling(2);
         pool.runFor(BOOT_TIMEOUT.plusMillis(10));
         pool.exit(1002, KILLED);
         oldWorkersServeOn(pool);
@@ -96,8 +92,7 @@ class RollingRestartTest {
 
     @Test
     void aStoppedRollLeavesRoomForTheNext() {
-        SupervisedPool pool = serving(1);
-        pool.supervisor().rollingRestart();
+        SupervisedPool pool = rolling(1);
         pool.exit(1001, FAILED);
         pool.supervisor().rollingRestart();
         pool.link(1002);
@@ -118,8 +113,7 @@ class RollingRestartTest {
 
     @Test
     void anOldWorkerThatDiesDuringItsRollGetsNoExtraRestart() {
-        SupervisedPool pool = serving(2);
-        pool.supervisor().rollingRestart();
+        SupervisedPool pool = rolling(2);
         pool.exit(1000, KILLED);
         pool.runPastEveryBackoff();
         assertEquals(List.of(1002L), pool.pids(1), "worker-1 restarted beside its replacement");
@@ -129,8 +123,7 @@ class RollingRestartTest {
 
     @Test
     void anOldWorkerDrainingOnItsOwnDuringItsRollGetsNoSecondReplacement() {
-        SupervisedPool pool = serving(1);
-        pool.supervisor().rollingRestart();
+        SupervisedPool pool = rolling(1);
         pool.supervisor().draining(pool.worker(1000));
         pool.link(1001);
         pool.exit(1000, 0);
@@ -140,8 +133,7 @@ class RollingRestartTest {
 
     @Test
     void aSlotWhoseOldWorkerDiedAndWhoseReplacementFailedGetsAWorkerStill() {
-        SupervisedPool pool = serving(1);
-        pool.supervisor().rollingRestart();
+        SupervisedPool pool = rolling(1);
         pool.exit(1000, KILLED);
         pool.exit(1001, FAILED);
         pool.runPastEveryBackoff();
@@ -150,8 +142,7 @@ class RollingRestartTest {
 
     @Test
     void stopAllEndsTheRoll() {
-        SupervisedPool pool = serving(2);
-        pool.supervisor().rollingRestart();
+        SupervisedPool pool = rolling(2);
         pool.supervisor().stopAll();
         pool.link(1002);
         pool.runPastEveryBackoff();
@@ -166,6 +157,13 @@ class RollingRestartTest {
         pool.clearTimeline();
         pool.supervisor().rollingRestart();
         assertEquals(List.of(), pool.timeline());
+    }
+
+    /** A pool of {@code slots} serving, its rolling restart begun: worker-1's replacement is starting. */
+    private static SupervisedPool rolling(int slots) {
+        SupervisedPool pool = serving(slots);
+        pool.supervisor().rollingRestart();
+        return pool;
     }
 
     /** {@code pool}'s workers, each rolled: its old workers told to drain and still running. */
@@ -184,7 +182,8 @@ class RollingRestartTest {
         pool.runPastEveryBackoff();
         assertEquals(List.of(State.READY, State.READY), List.of(pool.worker(1000).state(), pool.worker(1001).state()));
         assertEquals(List.of(0, 0), List.of(pool.process(1000).terminations(), pool.process(1001).terminations()));
-        assertEquals(attempts, pool.launcher().attempts(1) + pool.launcher().attempts(2), "a worker started after the roll stopped");
+        assertEquals(attempts, pool.launcher().attempts(1) + pool.launcher().attempts(2),
+                "a worker started after the roll stopped");
         assertEquals(Map.of("rolling", 1L), pool.supervisor().restarts(1));
         assertEquals(Map.of(), pool.supervisor().restarts(2));
     }

@@ -29,7 +29,7 @@ public final class SupervisedPool {
     /** An arbitrary reading, not 0: a clock may read anything, and tests that need 0 say so. */
     public static final long CLOCK_START = 123_456_789_000L;
 
-    /** The time the pool is left to run to show that nothing more happens: past any backoff, short of the boot timeout. */
+    /** Long enough for any restart due to come, short of the boot timeout: nothing more happening is news. */
     private static final Duration PAST_EVERY_BACKOFF = MAX_BACKOFF.multipliedBy(2);
     /** Ticks as often as a master does, so that a restart comes when it is due. */
     private static final Duration TICK = Duration.ofMillis(10);
@@ -52,6 +52,13 @@ public final class SupervisedPool {
     public static SupervisionPolicy policy(int slots) {
         return new SupervisionPolicy(slots, WORKER_TIMEOUT, DRAIN_TIMEOUT, BOOT_TIMEOUT, FIRST_BACKOFF, MAX_BACKOFF,
                 HEALTHY_UPTIME, MAX_BOOT_FAILURES);
+    }
+
+    /** A pool of {@code slots} started, no worker linked yet: pids 1000 .. 1000 + slots - 1, slot order. */
+    public static SupervisedPool started(int slots) {
+        SupervisedPool pool = new SupervisedPool(policy(slots));
+        pool.supervisor.start();
+        return pool;
     }
 
     /** A pool of {@code slots} started, every worker linked: pids 1000 .. 1000 + slots - 1, slot order. */
@@ -91,7 +98,7 @@ public final class SupervisedPool {
     /** The running worker of {@code pid}; fails if the supervisor has none. */
     public WorkerHandle worker(long pid) {
         return supervisor.workers().stream().filter(worker -> worker.pid() == pid).findFirst()
-                .orElseThrow(() -> new AssertionError("no running worker of pid " + pid + " in " + supervisor.workers()));
+                .orElseThrow(() -> new AssertionError("no worker of pid " + pid + " in " + supervisor.workers()));
     }
 
     /** Pids of the workers the supervisor runs in {@code slot}, oldest first. */
@@ -141,9 +148,9 @@ public final class SupervisedPool {
     public long restartsAfter(int slot, Duration backoff) {
         int before = launcher.attempts(slot);
         after(backoff.minusMillis(1));
-        assertEquals(before, launcher.attempts(slot), "worker-" + slot + " restarted before " + backoff.toMillis() + " ms");
+        assertEquals(before, launcher.attempts(slot), "worker-" + slot + " restarted before " + backoff);
         after(Duration.ofMillis(1));
-        assertEquals(before + 1, launcher.attempts(slot), "worker-" + slot + " not restarted at " + backoff.toMillis() + " ms");
+        assertEquals(before + 1, launcher.attempts(slot), "worker-" + slot + " not restarted at " + backoff);
         return launcher.lastPid();
     }
 }

@@ -42,7 +42,8 @@ class SupervisionPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> policy(1, 3, SECOND, Duration.ofMillis(999)));
     }
 
-    private static SupervisionPolicy policy(int slots, int maxBootFailures, Duration firstBackoff, Duration maxBackoff) {
+    private static SupervisionPolicy policy(int slots, int maxBootFailures, Duration firstBackoff,
+            Duration maxBackoff) {
         return new SupervisionPolicy(slots, SECOND, SECOND, SECOND, firstBackoff, maxBackoff, SECOND, maxBootFailures);
     }
 }
