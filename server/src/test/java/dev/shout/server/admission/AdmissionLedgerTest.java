@@ -71,8 +71,7 @@ class AdmissionLedgerTest {
     @Test
     void onRoomRunsAfterEachReleaseThatLeavesRoom() {
         AdmissionLedger ledger = new AdmissionLedger(2, 0);
-        AtomicInteger calls = new AtomicInteger();
-        ledger.onRoom(calls::incrementAndGet);
+        AtomicInteger calls = roomCalls(ledger);
         List<Permit> permits = admit(ledger, A, 3);
         permits.get(0).release();
         assertEquals(0, calls.get(), "called while still full");
@@ -86,8 +85,7 @@ class AdmissionLedgerTest {
     @Test
     void aPermitReleasedTwiceGivesItsPlaceBackOnce() {
         AdmissionLedger ledger = new AdmissionLedger(10, 2);
-        AtomicInteger calls = new AtomicInteger();
-        ledger.onRoom(calls::incrementAndGet);
+        AtomicInteger calls = roomCalls(ledger);
         List<Permit> permits = admit(ledger, A, 2);
         permits.get(0).release();
         permits.get(0).release();
@@ -140,7 +138,8 @@ class AdmissionLedgerTest {
                         Optional<Permit> permit = ledger.tryAcquire(client);
                         if (permit.isEmpty()) {
                             refused.incrementAndGet();
-                        } else if (holding.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet() > perIp) {
+                        } else if (holding.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet()
+                                > perIp) {
                             overLimit.incrementAndGet();
                         }
                         permit.ifPresent(held::add);
@@ -176,6 +175,13 @@ class AdmissionLedgerTest {
             permits.add(ledger.tryAcquire(client).orElseThrow(() -> new AssertionError(client + " refused")));
         }
         return permits;
+    }
+
+    /** Counts the calls of {@code ledger}'s room listeners. */
+    private static AtomicInteger roomCalls(AdmissionLedger ledger) {
+        AtomicInteger calls = new AtomicInteger();
+        ledger.onRoom(calls::incrementAndGet);
+        return calls;
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {

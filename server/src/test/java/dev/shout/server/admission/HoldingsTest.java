@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Which of a holder's operations give a permit back (release, replace, releaseAll) and which never do (take, transfer). */
+/**
+ * Which of a holder's operations give a permit back (release, replace, releaseAll) and which
+ * never do (take, transfer): a permit given back twice, or never, skews the ledger for good.
+ */
 @Timeout(10)
 class HoldingsTest {
 

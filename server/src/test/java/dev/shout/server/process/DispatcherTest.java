@@ -57,7 +57,8 @@ class DispatcherTest {
     }
 
     private void assertRefusedUncharged() {
-        assertEquals(new AdmissionAnswer(CONNECTION, false), dispatcher.admit(worker, new AdmissionRequest(CONNECTION, CLIENT)));
+        assertEquals(new AdmissionAnswer(CONNECTION, false),
+                dispatcher.admit(worker, new AdmissionRequest(CONNECTION, CLIENT)));
         assertEquals(0, ledger.admitted());
         assertEquals(0, ledger.refusedTotal(), "counted as refused for its address");
         assertTrue(ledger.tryAcquire(CLIENT).isPresent(), "the address lost its place");

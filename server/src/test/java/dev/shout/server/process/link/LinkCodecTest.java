@@ -32,6 +32,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -146,24 +147,19 @@ class LinkCodecTest {
     void theCodecReadsEveryMessageOfItsPeerHoweverTheBytesAreSplit(Sender peer) {
         List<LinkMessage> sent = sentBy(peer);
         byte[] stream = concatenatedFrames(sent);
-        for (long seed = 0; seed < 20; seed++) {
-            EmbeddedChannel channel = new EmbeddedChannel(new LinkCodec(peer));
-            try {
-                for (byte[] piece : split(stream, new Random(seed), stream.length)) {
-                    channel.writeInbound(Unpooled.wrappedBuffer(piece));
-                }
-                assertEquals(sent, readAll(channel), "split with seed " + seed);
-            } finally {
-                channel.finishAndReleaseAll();
-            }
+        for (int seed = 0; seed < 20; seed++) {
+            List<byte[]> pieces = split(stream, new Random(seed), stream.length);
+            withCodec(peer, channel -> {
+                pieces.forEach(piece -> channel.writeInbound(Unpooled.wrappedBuffer(piece)));
+                assertEquals(sent, readAll(channel), "split in " + pieces.size() + " pieces");
+            });
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @FieldSource("dev.shout.server.process.link.LinkSamples#EVERY_MESSAGE")
     void theCodecWritesWhatWriteFrameWrites(LinkMessage message) {
-        EmbeddedChannel channel = new EmbeddedChannel(new LinkCodec(other(message.sender())));
-        try {
+        withCodec(other(message.sender()), channel -> {
             assertTrue(channel.writeOutbound(message));
             ByteBuf written = channel.readOutbound();
             try {
@@ -171,15 +167,12 @@ class LinkCodecTest {
             } finally {
                 written.release();
             }
-        } finally {
-            channel.finishAndReleaseAll();
-        }
+        });
     }
 
     @Test
     void theFramesBeforeAProtocolErrorAreReadAndEverythingAfterItIsDropped() {
-        EmbeddedChannel channel = new EmbeddedChannel(new LinkCodec(Sender.WORKER));
-        try {
+        withCodec(Sender.WORKER, channel -> {
             byte[] good = frame(new Released(1));
             byte[] bad = frame(UNKNOWN_TYPE, fields -> { });
             ByteBuf stream = Unpooled.wrappedBuffer(good, bad, frame(new Released(2)));
@@ -190,9 +183,7 @@ class LinkCodecTest {
             channel.writeInbound(Unpooled.wrappedBuffer(frame(new Draining())));
             channel.writeInbound(Unpooled.wrappedBuffer(bad));
             assertEquals(List.of(), readAll(channel), "read on after a protocol error");
-        } finally {
-            channel.finishAndReleaseAll();
-        }
+        });
     }
 
     /**
@@ -201,14 +192,11 @@ class LinkCodecTest {
      */
     @Test
     void theCodecNeverWaitsForMoreThanTheLongestFrame() {
-        EmbeddedChannel channel = new EmbeddedChannel(new LinkCodec(Sender.WORKER));
-        try {
+        withCodec(Sender.WORKER, channel -> {
             ByteBuf header = Unpooled.wrappedBuffer(lengthField(0xffff));
             assertThrows(LinkProtocolException.class, () -> channel.writeInbound(header));
             assertEquals(0, header.refCnt(), "the codec holds the header of a frame it refused");
-        } finally {
-            channel.finishAndReleaseAll();
-        }
+        });
     }
 
     /**
@@ -251,8 +239,7 @@ class LinkCodecTest {
     private static void assertReadLikeTheWhole(byte[] bytes, Sender peer, Random random) {
         List<LinkMessage> expected = new ArrayList<>();
         boolean expectError = readWhole(bytes, peer, expected);
-        EmbeddedChannel channel = new EmbeddedChannel(new LinkCodec(peer));
-        try {
+        withCodec(peer, channel -> {
             boolean failed = false;
             List<LinkMessage> read = new ArrayList<>();
             for (byte[] piece : split(bytes, random, FUZZ_PIECES)) {
@@ -270,9 +257,7 @@ class LinkCodecTest {
             }
             assertEquals(expected, read, () -> HexFormat.of().formatHex(bytes));
             assertEquals(expectError, failed, () -> HexFormat.of().formatHex(bytes));
-        } finally {
-            channel.finishAndReleaseAll();
-        }
+        });
     }
 
     /** What {@link LinkCodec#readFrame} reads from all of {@code bytes} at once; true if it ends on an error. */
@@ -291,7 +276,7 @@ class LinkCodecTest {
         }
     }
 
-    /** {@code stream} with a few bytes changed, inserted, removed, or its end cut off. */
+    /** {@code stream} with one byte changed, inserted or removed, or its end cut off. */
     private static byte[] damaged(byte[] stream, Random random) {
         byte[] bytes = stream.clone();
         int at = random.nextInt(bytes.length);
@@ -326,6 +311,16 @@ class LinkCodecTest {
             from = to;
         }
         return pieces;
+    }
+
+    /** Runs {@code test} on a channel with a codec reading {@code peer}, then closes it, releasing what it holds. */
+    private static void withCodec(Sender peer, Consumer<EmbeddedChannel> test) {
+        EmbeddedChannel channel = new EmbeddedChannel(new LinkCodec(peer));
+        try {
+            test.accept(channel);
+        } finally {
+            channel.finishAndReleaseAll();
+        }
     }
 
     private static List<LinkMessage> readAll(EmbeddedChannel channel) {
