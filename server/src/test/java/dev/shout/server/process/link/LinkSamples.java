@@ -1,0 +1,113 @@
+package dev.shout.server.process.link;
+
+import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
+import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
+import dev.shout.server.process.link.LinkMessage.Adopted;
+import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
+import dev.shout.server.process.link.LinkMessage.ClientConnection;
+import dev.shout.server.process.link.LinkMessage.Draining;
+import dev.shout.server.process.link.LinkMessage.Heartbeat;
+import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.Released;
+import dev.shout.server.process.link.LinkMessage.Sender;
+import dev.shout.server.process.link.LinkMessage.TimedOut;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Messages of every kind with their edge values, and their frames as bytes, for the link's tests. */
+final class LinkSamples {
+
+    /** Every kind of message at least once: {@code LinkMessageTest} fails if a kind is missing. */
+    static final List<LinkMessage> EVERY_MESSAGE = List.of(
+            new Hello(LinkMessage.PROTOCOL_VERSION, "0.1.0-SNAPSHOT"),
+            new Hello(-1, ""),
+            new Hello(Integer.MAX_VALUE, "v".repeat(Hello.MAX_VERSION_BYTES)),
+            new Hello(Integer.MIN_VALUE, "é".repeat(Hello.MAX_VERSION_BYTES / 2)),
+            Heartbeat.NONE,
+            new Heartbeat(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, 1L << 40,
+                    new TimedOut(1, -2, Long.MAX_VALUE)),
+            new Adopted(0),
+            new Adopted(Long.MIN_VALUE),
+            new ArrivedClosed(Long.MAX_VALUE),
+            new Released(42),
+            new Draining(),
+            new AdmissionRequest(1, address("192.0.2.7")),
+            new AdmissionRequest(Long.MAX_VALUE, address("2001:db8::1")),
+            new AdmissionRequest(-1, address("::1")),
+            new ClientConnection(0, 1),
+            new ClientConnection(Long.MAX_VALUE, Long.MIN_VALUE),
+            new AdmissionAnswer(7, true),
+            new AdmissionAnswer(Long.MIN_VALUE, false));
+
+    private LinkSamples() {
+    }
+
+    static List<LinkMessage> sentBy(Sender sender) {
+        return EVERY_MESSAGE.stream().filter(message -> message.sender() == sender).toList();
+    }
+
+    /** The side that is not {@code sender}. */
+    static Sender other(Sender sender) {
+        return sender == Sender.WORKER ? Sender.MASTER : Sender.WORKER;
+    }
+
+    /** {@code message}'s whole frame, as {@link LinkCodec#writeFrame} writes it. */
+    static byte[] frame(LinkMessage message) {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            LinkCodec.writeFrame(message, out);
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
+        }
+    }
+
+    /** A frame of {@code type} whose fields {@code fields} writes, its length field made to fit. */
+    static byte[] frame(int type, Consumer<ByteBuf> fields) {
+        ByteBuf body = Unpooled.buffer();
+        try {
+            body.writeByte(type);
+            fields.accept(body);
+            return withLength(ByteBufUtil.getBytes(body));
+        } finally {
+            body.release();
+        }
+    }
+
+    /** {@code body} (a type byte and fields) behind a length field that says its length. */
+    static byte[] withLength(byte[] body) {
+        byte[] frame = new byte[2 + body.length];
+        frame[0] = (byte) (body.length >>> 8);
+        frame[1] = (byte) body.length;
+        System.arraycopy(body, 0, frame, 2, body.length);
+        return frame;
+    }
+
+    /** A frame that says it is {@code length} bytes long, followed by nothing. */
+    static byte[] lengthField(int length) {
+        return new byte[] {(byte) (length >>> 8), (byte) length};
+    }
+
+    /** Reads one frame of {@code bytes} from {@code peer}; the buffer is released. */
+    static LinkMessage readFrame(byte[] bytes, Sender peer) {
+        ByteBuf in = Unpooled.wrappedBuffer(bytes);
+        try {
+            return LinkCodec.readFrame(in, peer);
+        } finally {
+            in.release();
+        }
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException notALiteral) {
+            throw new IllegalArgumentException(literal, notALiteral);
+        }
+    }
+}
