@@ -40,13 +40,19 @@ public final class Holdings {
         }
     }
 
-    /** Moves the permit of {@code connection} to {@code other}, still held; false if there is none here. */
+    /**
+     * Moves the permit of {@code connection} to {@code other}, still held; false if there is none
+     * here. A connection {@code other} holds already is refused as {@link #hold} refuses it, and
+     * the permit stays here.
+     */
     public boolean transfer(long connection, Holdings other) {
-        Permit permit = take(connection);
-        if (permit == null) {
+        if (!holds(connection)) {
             return false;
         }
-        other.hold(connection, permit);
+        if (other.holds(connection)) {
+            throw new IllegalStateException("connection " + connection + " is held already where it would go");
+        }
+        other.hold(connection, take(connection));
         return true;
     }
 

@@ -14,6 +14,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageCodec;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -158,7 +160,13 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
         if (length > maxBytes) {
             throw new LinkProtocolException("a string of " + length + " bytes (expected: <= " + maxBytes + ")");
         }
-        return in.readCharSequence(length, StandardCharsets.UTF_8).toString();
+        byte[] bytes = new byte[length];
+        in.readBytes(bytes);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new LinkProtocolException("a string that is not UTF-8");
+        }
     }
 
     static void writeAddress(ByteBuf out, InetAddress address) {

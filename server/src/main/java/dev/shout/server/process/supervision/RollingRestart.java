@@ -75,10 +75,15 @@ final class RollingRestart {
         }
     }
 
+    /** True for the old worker of the slot being rolled: its replacement is on its way already. */
+    boolean replacing(WorkerHandle worker) {
+        return worker == old && replacement != null;
+    }
+
     /**
      * A worker exited. The old one of the slot being rolled needs no retiring any more; the
-     * replacement dying before it was ready stops the roll. True in that last case: the slot
-     * keeps its old worker and needs no restart.
+     * replacement dying before it was ready stops the roll. True in that last case if the old
+     * worker still serves: the slot needs no restart.
      */
     boolean exited(WorkerHandle worker) {
         if (worker == old) {
@@ -87,8 +92,9 @@ final class RollingRestart {
         if (worker != replacement || worker.wasReady()) {
             return false;
         }
-        stop(old == null ? worker : old);
-        return true;
+        WorkerHandle keeps = old;
+        stop(keeps == null ? worker : keeps);
+        return keeps != null;
     }
 
     /** On shutdown: nothing more is rolled, and the workers' exits are no news to the roll. */

@@ -125,9 +125,14 @@ public final class Supervisor {
     public void draining(WorkerHandle worker) {
         boolean toldByMaster = worker.retiredByMaster();
         retire(worker, false);
-        if (!toldByMaster && !stopping && workers.contains(worker)) {
+        if (toldByMaster || stopping || !workers.contains(worker)) {
+            return;
+        }
+        worker.retire(true, clock.nanoTime());
+        if (roll.replacing(worker)) {
+            log.info("{} is draining on its own SIGTERM: its rolling replacement is on its way", worker);
+        } else {
             log.info("{} is draining on its own SIGTERM: starting its replacement", worker);
-            worker.retire(true, clock.nanoTime());
             spawn(worker.slot(), RestartCause.SIGTERM);
         }
     }
@@ -193,8 +198,9 @@ public final class Supervisor {
             process = launcher.launch(slot);
         } catch (RuntimeException e) {
             log.error("cannot start worker-{}: {}", slot, e.getCause() == null ? e : e.getCause());
-            bootFailed();
+            // A roll that cannot start its replacement stops, and the pool serves on as it was.
             if (cause != RestartCause.ROLLING) {
+                bootFailed();
                 restartLater(slot, RestartCause.BOOT_FAILURE);
             }
             return null;
@@ -216,22 +222,29 @@ public final class Supervisor {
         workers.remove(worker);
         String how = ExitStatus.describe(code);
         boolean crashed = false;
-        boolean stoppedRoll = roll.exited(worker);
+        // The old worker of a slot being rolled needs no restart: its replacement is coming.
+        boolean replaced = roll.replacing(worker);
+        boolean rollKeepsOld = roll.exited(worker);
         if (stopping || worker.retiredByMaster()) {
             log.info("{} exited ({})", worker, how);
         } else if (!worker.wasReady()) {
             log.error("{} failed to boot ({})", worker, how);
-            bootFailed();
-            if (!stoppedRoll) {
+            // A failed roll leaves the pool serving as it was: no reason to give up on it.
+            if (!rollKeepsOld) {
+                bootFailed();
                 restartLater(worker.slot(), RestartCause.BOOT_FAILURE);
             }
         } else if (code == 0) {
-            log.info("{} exited ({}) on its own SIGTERM: replacing it", worker, how);
-            restartLater(worker.slot(), RestartCause.SIGTERM);
+            log.info("{} exited ({}) on its own SIGTERM{}", worker, how, replaced ? "" : ": replacing it");
+            if (!replaced) {
+                restartLater(worker.slot(), RestartCause.SIGTERM);
+            }
         } else {
             crashed = true;
             log.warn("{} died ({})", worker, how);
-            restartLater(worker.slot(), worker.killedForSilence() ? RestartCause.TIMEOUT : RestartCause.CRASH);
+            if (!replaced) {
+                restartLater(worker.slot(), worker.killedForSilence() ? RestartCause.TIMEOUT : RestartCause.CRASH);
+            }
         }
         events.gone(worker, crashed);
         tick();

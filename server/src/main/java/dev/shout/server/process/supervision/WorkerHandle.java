@@ -20,6 +20,7 @@ public final class WorkerHandle {
     private final long startedNanos;
     private State state = State.STARTING;
     private long readyNanos;
+    private boolean wasReady;
     private long retiredNanos;
     private long lastHeardNanos;
     private boolean killed;
@@ -70,7 +71,7 @@ public final class WorkerHandle {
     }
 
     boolean wasReady() {
-        return readyNanos != 0;
+        return wasReady;
     }
 
     boolean retiredByMaster() {
@@ -87,6 +88,7 @@ public final class WorkerHandle {
 
     void ready(long now) {
         state = State.READY;
+        wasReady = true;
         readyNanos = now;
         lastHeardNanos = now;
     }
