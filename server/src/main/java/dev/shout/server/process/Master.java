@@ -44,7 +44,8 @@ public final class Master implements SupervisorEvents {
     private final SlotTotals[] totals;
     private final Dispatcher dispatcher;
     private final ShutdownSignals signals;
-    private Supervisor supervisor;
+    /** Set once the control socket is up; signals may come before. */
+    private volatile Supervisor supervisor;
     private WorkerLinks links;
     private EpollServerSocketChannel server;
     private volatile int exitCode = ExitCodes.OK;
@@ -60,7 +61,7 @@ public final class Master implements SupervisorEvents {
             totals[slot] = new SlotTotals();
         }
         this.dispatcher = new Dispatcher(admission, slot -> totals[slot], config.connectionsPerWorker());
-        this.signals = ShutdownSignals.install(() -> loop.execute(() -> supervisor.rollingRestart()));
+        this.signals = ShutdownSignals.install(() -> loop.execute(this::rollingRestart));
     }
 
     /** Serves until a shutdown signal, then drains every worker; returns the exit code. */
@@ -122,6 +123,14 @@ public final class Master implements SupervisorEvents {
     public void cannotBoot() {
         exitCode = ExitCodes.WORKERS_CANNOT_BOOT;
         signals.requestShutdown();
+    }
+
+    private void rollingRestart() {
+        if (supervisor == null) {
+            log.warn("SIGHUP before the workers started: nothing to restart");
+        } else {
+            supervisor.rollingRestart();
+        }
     }
 
     private void roomMade() {

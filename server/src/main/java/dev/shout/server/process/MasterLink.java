@@ -85,8 +85,13 @@ final class MasterLink {
     void finishSending() {
         for (Channel channel : new Channel[] {messages, descriptors}) {
             if (channel != null) {
-                channel.writeAndFlush(Unpooled.EMPTY_BUFFER)
-                        .addListener(flushed -> ((DuplexChannel) channel).shutdownOutput());
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(flushed -> {
+                    if (channel instanceof DuplexChannel duplex) {
+                        duplex.shutdownOutput();
+                    } else {
+                        channel.close();
+                    }
+                });
             }
         }
     }

@@ -1,0 +1,112 @@
+package dev.shout.server.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shout.server.admission.AdmissionLedger;
+import dev.shout.server.process.link.LinkCodec;
+import dev.shout.server.process.link.LinkMessage;
+import dev.shout.server.process.link.LinkMessage.Draining;
+import dev.shout.server.process.link.LinkMessage.Heartbeat;
+import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.Sender;
+import dev.shout.server.process.link.LinkMessage.TimedOut;
+import dev.shout.server.process.supervision.FakeLauncher;
+import dev.shout.server.process.supervision.SupervisedPool;
+import dev.shout.server.process.supervision.WorkerHandle;
+import dev.shout.server.process.supervision.WorkerHandle.State;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The master's reading of a worker's link, over its real codec: a worker is ready only once it
+ * said hello in this master's protocol on a link whose two sockets are up; anything else first,
+ * or another protocol version, closes the link and leaves the worker unready.
+ */
+@Timeout(10)
+class MasterLinkHandlerTest {
+
+    private final SupervisedPool pool = SupervisedPool.started(1);
+    private final WorkerHandle worker = pool.worker(FakeLauncher.FIRST_PID);
+    private final SlotTotals totals = new SlotTotals();
+    private final EmbeddedChannel messages = new EmbeddedChannel();
+    private final EmbeddedChannel descriptors = new EmbeddedChannel();
+    private final MasterLink link = new MasterLink(worker, messages);
+
+    MasterLinkHandlerTest() {
+        messages.pipeline().addLast(new LinkCodec(Sender.WORKER), new MasterLinkHandler(link, pool.supervisor(),
+                new Dispatcher(new AdmissionLedger(10, 0), slot -> totals, 10), totals));
+    }
+
+    @AfterEach
+    void closeTheLink() {
+        messages.finishAndReleaseAll();
+        descriptors.finishAndReleaseAll();
+    }
+
+    @Test
+    void aWorkerThatSaysHelloInThisProtocolOnBothSocketsIsReady() {
+        link.attachDescriptors(descriptors);
+        receive(new Hello(LinkMessage.PROTOCOL_VERSION, "1.2.3"));
+        assertEquals(State.READY, worker.state());
+        assertTrue(messages.isOpen());
+    }
+
+    @Test
+    void aHelloBeforeTheDescriptorSocketWaitsForIt() {
+        receive(new Hello(LinkMessage.PROTOCOL_VERSION, "1.2.3"));
+        assertEquals(State.STARTING, worker.state(), "ready with no socket to send connections on");
+        link.attachDescriptors(descriptors);
+        assertTrue(link.complete());
+    }
+
+    @Test
+    void aWorkerSpeakingAnotherProtocolVersionIsRefused() {
+        link.attachDescriptors(descriptors);
+        receive(new Hello(LinkMessage.PROTOCOL_VERSION + 1, "9.9.9"));
+        assertEquals(State.RETIRING, worker.state(), "never ready, and sent nothing");
+        assertFalse(messages.isOpen(), "the link of a worker it cannot understand stays open");
+        assertFalse(descriptors.isOpen(), "its descriptor socket outlives the link");
+    }
+
+    @Test
+    void anyMessageBeforeHelloClosesTheLink() {
+        link.attachDescriptors(descriptors);
+        receive(new Heartbeat(0, 0, 0, 0, new TimedOut(0, 0, 0)));
+        assertFalse(messages.isOpen());
+        assertEquals(State.RETIRING, worker.state(), "never ready, and sent nothing");
+    }
+
+    @Test
+    void heartbeatsAddOnlyTheirGrowthToTheSlotsTotals() {
+        link.attachDescriptors(descriptors);
+        receive(new Hello(LinkMessage.PROTOCOL_VERSION, "1.2.3"));
+        receive(new Heartbeat(1, 100, 90, 0, new TimedOut(1, 0, 0)));
+        receive(new Heartbeat(1, 150, 140, 0, new TimedOut(3, 1, 0)));
+        assertEquals(150, totals.received());
+        assertEquals(140, totals.sent());
+        assertEquals(new TimedOut(3, 1, 0), totals.timedOut());
+    }
+
+    @Test
+    void aWorkerDrainingOnItsOwnIsRetiredAndSentNothingMore() {
+        link.attachDescriptors(descriptors);
+        receive(new Hello(LinkMessage.PROTOCOL_VERSION, "1.2.3"));
+        receive(new Draining());
+        assertEquals(State.RETIRING, worker.state());
+        // An embedded channel has no output of its own to shut: the link closes it instead.
+        assertFalse(messages.isOpen(), "the worker is never told that nothing more comes");
+    }
+
+    private void receive(LinkMessage message) {
+        ByteBuf frame = Unpooled.buffer();
+        LinkCodec.writeFrame(message, frame);
+        messages.writeInbound(frame);
+        messages.runPendingTasks();
+    }
+}
