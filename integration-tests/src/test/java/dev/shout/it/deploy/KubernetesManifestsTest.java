@@ -19,6 +19,10 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -67,9 +71,17 @@ class KubernetesManifestsTest {
         return manifests().stream().map(Manifest::resource).filter(kind::isInstance).map(kind::cast).toList();
     }
 
-    static Stream<Named<Deployment>> deployments() {
+    static Stream<Named<ServerPod>> pods() {
         return manifests().stream().filter(m -> m.resource() instanceof Deployment)
-                .map(m -> Named.of(m.toString(), (Deployment) m.resource()));
+                .map(m -> Named.of(m.toString(), ServerPod.of((Deployment) m.resource())));
+    }
+
+    /** A test run once for the pods of each Deployment. */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.shout.it.deploy.KubernetesManifestsTest#pods")
+    @interface ForEachPod {
     }
 
     @Test
@@ -93,97 +105,85 @@ class KubernetesManifestsTest {
                 found::toString);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("deployments")
-    void readinessAsksForHealthOnTheMetricsPort(Deployment deployment) {
-        ServerPod server = ServerPod.of(deployment);
-        Probe readiness = server.container().getReadinessProbe();
+    @ForEachPod
+    void readinessAsksForHealthOnTheMetricsPort(ServerPod pod) {
+        Probe readiness = pod.container().getReadinessProbe();
         assertNotNull(readiness, "no readinessProbe");
         HTTPGetAction get = readiness.getHttpGet();
         assertNotNull(get, "readinessProbe is not an httpGet");
 
         assertEquals("/health", get.getPath());
-        assertEquals(server.metricsPort(), server.port(get.getPort()));
+        assertEquals(pod.metricsPort(), pod.port(get.getPort()));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("deployments")
-    void livenessHoldsWhileWorkersRestart(Deployment deployment) {
-        ServerPod server = ServerPod.of(deployment);
-        Probe liveness = server.container().getLivenessProbe();
+    @ForEachPod
+    void livenessHoldsWhileWorkersRestart(ServerPod pod) {
+        Probe liveness = pod.container().getLivenessProbe();
         assertNotNull(liveness, "no livenessProbe");
 
         // /health is 503 while every worker is restarting; the master that answers these two
         // does not depend on its workers.
         boolean portOpen = liveness.getTcpSocket() != null
-                && server.port(liveness.getTcpSocket().getPort()) == server.metricsPort();
+                && pod.port(liveness.getTcpSocket().getPort()) == pod.metricsPort();
         boolean scrape = liveness.getHttpGet() != null && "/metrics".equals(liveness.getHttpGet().getPath())
-                && server.port(liveness.getHttpGet().getPort()) == server.metricsPort();
+                && pod.port(liveness.getHttpGet().getPort()) == pod.metricsPort();
         assertTrue(portOpen || scrape,
                 "livenessProbe must be a tcpSocket or an httpGet /metrics on the metrics port, not " + liveness);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("deployments")
-    void theGracePeriodOutlastsThePreStopTheDrainAndTheWorkersDeadline(Deployment deployment) {
-        ServerPod server = ServerPod.of(deployment);
-        Long grace = server.pod().getTerminationGracePeriodSeconds();
+    @ForEachPod
+    void theGracePeriodOutlastsThePreStopTheDrainAndTheWorkersDeadline(ServerPod pod) {
+        Long grace = pod.spec().getTerminationGracePeriodSeconds();
         assertNotNull(grace, "terminationGracePeriodSeconds");
-        Duration preStop = server.preStopSleep();
-        Duration drain = server.shutdownTimeout();
+        Duration preStop = pod.preStopSleep();
+        Duration drain = pod.shutdownTimeout();
 
         Duration needed = preStop.plus(drain).plus(WORKERS_DEADLINE);
         assertTrue(Duration.ofSeconds(grace).compareTo(needed) >= 0, "terminationGracePeriodSeconds " + grace
                 + " s < preStop " + preStop.toSeconds() + " s + drain " + drain.toMillis() / 1000.0 + " s + 3 s");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("deployments")
-    void runsAsTheImagesUserOnAReadOnlyRootFilesystem(Deployment deployment) {
-        ServerPod server = ServerPod.of(deployment);
-        SecurityContext container = Objects.requireNonNullElseGet(server.container().getSecurityContext(),
+    @ForEachPod
+    void runsAsTheImagesUserOnAReadOnlyRootFilesystem(ServerPod pod) {
+        SecurityContext container = Objects.requireNonNullElseGet(pod.container().getSecurityContext(),
                 SecurityContext::new);
-        PodSecurityContext pod = Objects.requireNonNullElseGet(server.pod().getSecurityContext(),
+        PodSecurityContext defaults = Objects.requireNonNullElseGet(pod.spec().getSecurityContext(),
                 PodSecurityContext::new);
 
         assertAll(
-                () -> assertEquals(Boolean.TRUE, either(container.getRunAsNonRoot(), pod.getRunAsNonRoot()),
+                () -> assertEquals(Boolean.TRUE, either(container.getRunAsNonRoot(), defaults.getRunAsNonRoot()),
                         "runAsNonRoot"),
-                () -> assertEquals(10001L, either(container.getRunAsUser(), pod.getRunAsUser()), "runAsUser"),
+                () -> assertEquals(10001L, either(container.getRunAsUser(), defaults.getRunAsUser()), "runAsUser"),
                 () -> assertEquals(Boolean.TRUE, container.getReadOnlyRootFilesystem(), "readOnlyRootFilesystem"),
                 () -> assertEquals(Boolean.FALSE, container.getAllowPrivilegeEscalation(), "allowPrivilegeEscalation"),
                 () -> assertEquals(List.of("ALL"), container.getCapabilities() == null ? null
                         : container.getCapabilities().getDrop(), "capabilities.drop"));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("deployments")
-    void tmpIsAWritableEmptyDir(Deployment deployment) {
-        ServerPod server = ServerPod.of(deployment);
-        List<VolumeMount> tmp = server.container().getVolumeMounts().stream()
+    @ForEachPod
+    void tmpIsAWritableEmptyDir(ServerPod pod) {
+        List<VolumeMount> tmp = pod.container().getVolumeMounts().stream()
                 .filter(m -> m.getMountPath().equals("/tmp")).toList();
         assertEquals(1, tmp.size(), "volumeMounts on /tmp");
         assertNotEquals(Boolean.TRUE, tmp.get(0).getReadOnly(), "/tmp mounted readOnly");
 
-        Optional<Volume> volume = server.pod().getVolumes().stream()
+        Optional<Volume> volume = pod.spec().getVolumes().stream()
                 .filter(v -> v.getName().equals(tmp.get(0).getName())).findFirst();
         assertTrue(volume.isPresent(), "no volume " + tmp.get(0).getName());
         assertNotNull(volume.get().getEmptyDir(), "/tmp is not an emptyDir");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("deployments")
-    void theMemoryLimitHoldsTheHeapsTheirDirectBuffersAndEachJvm(Deployment deployment) {
-        ServerPod server = ServerPod.of(deployment);
-        assertEquals(List.of(), server.container().getCommand(),
+    @ForEachPod
+    void theMemoryLimitHoldsTheHeapsTheirDirectBuffersAndEachJvm(ServerPod pod) {
+        assertEquals(List.of(), pod.container().getCommand(),
                 "command replaces the image's ENTRYPOINT, which sizes the master's heap");
-        assertEquals(Optional.empty(), server.flag("--worker-jvm-opts"),
+        assertEquals(Optional.empty(), pod.flag("--worker-jvm-opts"),
                 "the arithmetic assumes the workers' default heaps");
-        Map<String, Quantity> limits = server.container().getResources() == null ? null
-                : server.container().getResources().getLimits();
+        Map<String, Quantity> limits = pod.container().getResources() == null ? null
+                : pod.container().getResources().getLimits();
         assertTrue(limits != null && limits.containsKey("memory"), "no memory limit");
         double limit = Quantity.getAmountInBytes(limits.get("memory")).doubleValue();
-        int workers = Integer.parseInt(server.flag("--workers")
+        int workers = Integer.parseInt(pod.flag("--workers")
                 .orElseThrow(() -> new AssertionError("no --workers: the default follows the CPUs the JVM sees")));
 
         // Netty's direct buffers may take as much again as each heap (its default cap).
@@ -195,29 +195,25 @@ class KubernetesManifestsTest {
                 needed >> 20));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("deployments")
-    void prometheusIsToldWhereTheMetricsAre(Deployment deployment) throws UnknownHostException {
-        ServerPod server = ServerPod.of(deployment);
-        Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+    @ForEachPod
+    void prometheusIsToldWhereTheMetricsAre(ServerPod pod) throws UnknownHostException {
+        Map<String, String> annotations = pod.template().getMetadata().getAnnotations();
 
         assertEquals("true", annotations.get("prometheus.io/scrape"));
-        assertEquals(Integer.toString(server.metricsPort()), annotations.get("prometheus.io/port"));
+        assertEquals(Integer.toString(pod.metricsPort()), annotations.get("prometheus.io/port"));
         assertEquals("/metrics", annotations.get("prometheus.io/path"));
-        assertTrue(server.exposes(server.metricsPort()),
-                "the metrics port is not a containerPort");
+        assertTrue(pod.exposes(pod.metricsPort()), "the metrics port is not a containerPort");
         // Prometheus and the kubelet reach it at the pod's address, which a manifest cannot name.
-        String host = server.flag("--metrics-host").orElseGet(() -> server.setting("--host", "SHOUT_HOST"));
+        String host = pod.flag("--metrics-host").orElseGet(() -> pod.setting("--host", "SHOUT_HOST"));
         assertTrue(InetAddress.getByName(host).isAnyLocalAddress(), "--metrics-host " + host);
     }
 
     @Test
     void everyServiceSelectsThePodsOfOneDeploymentAndTheirPorts() {
         for (Service service : all(Service.class)) {
-            Deployment deployment = selectedBy(service);
-            ServerPod server = ServerPod.of(deployment);
+            ServerPod pod = ServerPod.of(selectedBy(service));
             for (ServicePort port : service.getSpec().getPorts()) {
-                assertTrue(server.exposes(server.port(port.getTargetPort())),
+                assertTrue(pod.exposes(pod.port(port.getTargetPort())),
                         "Service " + service.getMetadata().getName() + " port " + port.getName());
             }
         }
@@ -246,14 +242,14 @@ class KubernetesManifestsTest {
             String name = "Service " + service.getMetadata().getName();
             Map<String, String> annotations = Objects.requireNonNullElse(service.getMetadata().getAnnotations(),
                     Map.of());
-            ServerPod server = ServerPod.of(selectedBy(service));
-            String proxyProtocol = server.flag("--proxy-protocol").orElse("off");
+            ServerPod pod = ServerPod.of(selectedBy(service));
+            String proxyProtocol = pod.flag("--proxy-protocol").orElse("off");
             if ("*".equals(annotations.get(PROXY_PROTOCOL_ANNOTATION))) {
                 balancersSending++;
                 assertEquals("LoadBalancer", service.getSpec().getType(), name);
                 assertTrue(PROXY_PROTOCOL_ON.contains(proxyProtocol), name + ": its pods run --proxy-protocol "
                         + proxyProtocol);
-                assertTrue(server.flag("--proxy-trusted").filter(cidrs -> !cidrs.isBlank()).isPresent(),
+                assertTrue(pod.flag("--proxy-trusted").filter(cidrs -> !cidrs.isBlank()).isPresent(),
                         name + ": its pods trust no balancer (--proxy-trusted)");
             } else {
                 // Such pods close every connection from an untrusted address: these clients' own.

@@ -9,8 +9,12 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.core.JacksonException;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -28,26 +32,17 @@ class ManifestsTest {
               ports: [{port: 8080}]
             """;
 
-    private static final String DEPLOYMENT = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: shout
-            spec:
-              replicas: 3
-              selector:
-                matchLabels: {app: shout}
-              template:
-                metadata:
-                  labels: {app: shout}
-                spec:
-                  containers:
-                    - name: shout
-                      image: shout:latest
-                      args: [--workers, "2"]
-                      resources:
-                        limits: {cpu: 2, memory: 2Gi}
-            """;
+    private static final String DEPLOYMENT = MinimalDeployment.yaml(
+            "args: [--workers, \"2\"]", "resources: {limits: {cpu: 2, memory: 2Gi}}");
+
+    /** Manifests the API server refuses although the model would take them. */
+    static Stream<Named<String>> refused() {
+        return Stream.of(
+                Named.of("a key given twice", DEPLOYMENT.replace("replicas: 3", "replicas: 3\n  replicas: 2")),
+                Named.of("a number for an annotation", SERVICE.replace("\"9090\"", "9090")),
+                Named.of("a number for an argument", DEPLOYMENT.replace("\"2\"", "2")),
+                Named.of("a string for a number", DEPLOYMENT.replace("replicas: 3", "replicas: \"3\"")));
+    }
 
     @Test
     void aStreamOfDocumentsGivesEachResourceInOrder() {
@@ -62,24 +57,10 @@ class ManifestsTest {
                 deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs());
     }
 
-    @Test
-    void aKeyGivenTwiceIsRejected() {
-        assertThrows(JacksonException.class,
-                () -> Manifests.parse(DEPLOYMENT.replace("replicas: 3", "replicas: 3\n  replicas: 2"), "test"));
-    }
-
-    @Test
-    void aNumberWhereTheApiWantsAStringIsRejected() {
-        assertThrows(JacksonException.class,
-                () -> Manifests.parse(SERVICE.replace("\"9090\"", "9090"), "annotation"));
-        assertThrows(JacksonException.class,
-                () -> Manifests.parse(DEPLOYMENT.replace("\"2\"", "2"), "argument"));
-    }
-
-    @Test
-    void aStringWhereTheApiWantsANumberIsRejected() {
-        assertThrows(JacksonException.class,
-                () -> Manifests.parse(DEPLOYMENT.replace("replicas: 3", "replicas: \"3\""), "test"));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refused")
+    void whatTheApiServerRefusesIsRejected(String yaml) {
+        assertThrows(JacksonException.class, () -> Manifests.parse(yaml, "test"));
     }
 
     @Test

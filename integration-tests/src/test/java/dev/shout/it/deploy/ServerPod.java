@@ -11,9 +11,12 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,16 +26,23 @@ import java.util.regex.Pattern;
  * container's environment and then the image's (Dockerfile {@code ENV}) under the flags that
  * have a variable; its ports; how long its preStop hook holds SIGTERM back.
  */
-record ServerPod(PodSpec pod, Container container) {
+record ServerPod(PodTemplateSpec template, Container container) {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Map<String, ChronoUnit> DURATION_UNITS = Map.of(
+            "ms", ChronoUnit.MILLIS, "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS);
     private static final Pattern SLEEP = Pattern.compile("(/usr)?(/bin/)?sleep");
     private static final Pattern MASTER_HEAP_PERCENT = Pattern.compile("\"-XX:MaxRAMPercentage=(\\d+(\\.\\d+)?)\"");
 
     static ServerPod of(Deployment deployment) {
-        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
-        assertEquals(1, pod.getContainers().size(), deployment.getMetadata().getName() + ": containers");
-        return new ServerPod(pod, pod.getContainers().get(0));
+        PodTemplateSpec template = deployment.getSpec().getTemplate();
+        List<Container> containers = template.getSpec().getContainers();
+        assertEquals(1, containers.size(), deployment.getMetadata().getName() + ": containers");
+        return new ServerPod(template, containers.get(0));
+    }
+
+    PodSpec spec() {
+        return template.getSpec();
     }
 
     /** A flag's value in the container's args, given as {@code --flag value} or {@code --flag=value}. */
@@ -111,12 +121,6 @@ record ServerPod(PodSpec pod, Container container) {
     private static Duration duration(String text) {
         Matcher matcher = DURATION.matcher(text);
         assertTrue(matcher.matches(), "not a duration: " + text);
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
+        return Duration.of(Long.parseLong(matcher.group(1)), DURATION_UNITS.get(matcher.group(2)));
     }
 }

@@ -6,39 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ServerPodTest {
 
-    /** A pod whose one container has these fields, each one line of YAML. */
+    private static final String PORTS =
+            "ports: [{name: shout, containerPort: 8080}, {name: metrics, containerPort: 9090}]";
+
+    /** The pod of a Deployment whose one container has these fields besides its two ports. */
     private static ServerPod pod(String... containerFields) {
-        String yaml = """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata:
-                  name: shout
-                spec:
-                  selector:
-                    matchLabels: {app: shout}
-                  template:
-                    metadata:
-                      labels: {app: shout}
-                    spec:
-                      containers:
-                        - name: shout
-                          image: shout:latest
-                          ports: [{name: shout, containerPort: 8080}, {name: metrics, containerPort: 9090}]
-                          %s
-                """.formatted(String.join("\n" + " ".repeat(10), containerFields));
-        return ServerPod.of((Deployment) Manifests.parse(yaml, "test").get(0));
+        return ServerPod.of(MinimalDeployment.of(Stream.concat(Stream.of(PORTS), Stream.of(containerFields))
+                .toArray(String[]::new)));
     }
 
     @Test

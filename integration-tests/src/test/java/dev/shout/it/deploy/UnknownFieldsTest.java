@@ -6,70 +6,43 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class UnknownFieldsTest {
 
-    /** A Deployment whose one container has these fields too, each one line of YAML. */
-    private static String deploymentWithContainerFields(String... fields) {
-        return """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata:
-                  name: shout
-                spec:
-                  selector:
-                    matchLabels: {app: shout}
-                  template:
-                    metadata:
-                      labels: {app: shout}
-                    spec:
-                      containers:
-                        - name: shout
-                          image: shout:latest
-                          %s
-                          resources:
-                            limits: {memory: 2Gi}
-                """.formatted(String.join("\n" + " ".repeat(10), fields));
-    }
-
-    private static List<String> unknownIn(String yaml) {
-        return UnknownFields.in(Manifests.parse(yaml, "test").get(0));
-    }
-
     @Test
     void aManifestOfKnownFieldsHasNone() {
-        assertEquals(List.of(),
-                unknownIn(deploymentWithContainerFields("readinessProbe: {httpGet: {path: /health, port: 9090}}")));
+        assertEquals(List.of(), UnknownFields.in(MinimalDeployment.of(
+                "readinessProbe: {httpGet: {path: /health, port: 9090}}", "resources: {limits: {memory: 2Gi}}")));
     }
 
-    @Test
-    void aMisspeltContainerFieldIsReportedWithItsPath() {
-        assertEquals(List.of("spec.template.spec.containers[0].readinesProbe"),
-                unknownIn(deploymentWithContainerFields("readinesProbe: {httpGet: {path: /health, port: 9090}}")));
-    }
-
-    @Test
-    void aMisspeltFieldDeepInsideIsReported() {
-        assertEquals(List.of("spec.template.spec.containers[0].readinessProbe.httpGet.pth"),
-                unknownIn(deploymentWithContainerFields("readinessProbe: {httpGet: {pth: /health, port: 9090}}")));
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "readinesProbe: {httpGet: {path: /health}} | spec.template.spec.containers[0].readinesProbe",
+        "readinessProbe: {httpGet: {pth: /health}} | spec.template.spec.containers[0].readinessProbe.httpGet.pth",
+        "resources: {limit: {cpu: 2}}              | spec.template.spec.containers[0].resources.limit",
+    })
+    void aMisspeltFieldIsReportedWithItsPath(String field, String path) {
+        assertEquals(List.of(path), UnknownFields.in(MinimalDeployment.of(field)));
     }
 
     @Test
     void aMisspeltTopLevelFieldIsReported() {
-        assertEquals(List.of("metdata"), unknownIn("""
+        assertEquals(List.of("metdata"), UnknownFields.in(Manifests.parse("""
                 apiVersion: v1
                 kind: Service
                 metdata: {name: shout}
                 spec: {selector: {app: shout}}
-                """));
+                """, "test").get(0)));
     }
 
     @Test
     void everyUnknownFieldIsReported() {
         assertEquals(List.of("spec.template.spec.containers[0].livenesProbe",
                 "spec.template.spec.containers[0].readinessProbe.periodSecond"),
-                unknownIn(deploymentWithContainerFields(
-                        "readinessProbe: {periodSecond: 5}", "livenesProbe: {periodSeconds: 5}")));
+                UnknownFields.in(MinimalDeployment.of("readinessProbe: {periodSecond: 5}",
+                        "livenesProbe: {periodSeconds: 5}")));
     }
 }
