@@ -62,11 +62,11 @@ final class Manifests {
     private Manifests() {
     }
 
-    /** Every resource of every {@code .yaml} file under the directory, in file-name order. */
+    /** Every resource of every YAML file under the directory, in file-name order. */
     static List<Manifest> under(Path directory) {
         try (Stream<Path> files = Files.walk(directory)) {
             List<Manifest> manifests = new ArrayList<>();
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.toString().matches(".*\\.ya?ml")).sorted().toList()) {
                 String source = directory.relativize(file).toString();
                 parse(Files.readString(file), source).forEach(r -> manifests.add(new Manifest(source, r)));
             }
