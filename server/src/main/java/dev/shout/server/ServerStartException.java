@@ -10,7 +10,7 @@ public final class ServerStartException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public ServerStartException(InetSocketAddress address, Throwable cause) {
-        super("cannot listen on " + Addresses.format(address) + ": " + reason(cause), cause);
+        super("cannot listen on " + Addresses.format(address) + ": " + reason(address, cause), cause);
     }
 
     /**
@@ -22,7 +22,11 @@ public final class ServerStartException extends RuntimeException {
         return Addresses.format(new InetSocketAddress(host, ((InetSocketAddress) bound).getPort()));
     }
 
-    private static String reason(Throwable cause) {
+    private static String reason(InetSocketAddress address, Throwable cause) {
+        if (address.isUnresolved()) {
+            // The bind fails with an UnresolvedAddressException, which has no message.
+            return "unknown host";
+        }
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         // Netty's native transport prefixes the errno text: "bind(..) failed with error(-98): ".
         return message.substring(message.lastIndexOf(": ") + 1).trim().toLowerCase(Locale.ROOT);

@@ -5,11 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class ServerStartExceptionTest {
+
+    @Test
+    void aHostThatDoesNotResolveIsAnUnknownHost() {
+        InetSocketAddress address = InetSocketAddress.createUnresolved("no.such.host", 8080);
+        assertEquals("cannot listen on no.such.host:8080: unknown host",
+                new ServerStartException(address, new UnresolvedAddressException()).getMessage());
+    }
 
     @Test
     void theJdksMessageFollowsTheAddress() {
