@@ -1,7 +1,9 @@
 package dev.shout.it;
 
+import dev.shout.server.metrics.ProcNetTcp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,12 +31,11 @@ final class ProcFs {
      * client end is {@code clientPort}: the worker serving that client.
      */
     static Optional<Long> servingPid(int serverPort, int clientPort, List<Long> candidates) {
-        String inode = serverSideInode(serverPort, clientPort);
-        if (inode == null) {
-            return Optional.empty();
-        }
-        String target = "socket:[" + inode + "]";
-        return candidates.stream().filter(pid -> holds(pid, target)).findFirst();
+        return ProcNetTcp.sockets().stream()
+                .filter(row -> isLoopback(row.local(), serverPort) && isLoopback(row.remote(), clientPort))
+                .findFirst()
+                .map(serverSide -> "socket:[" + serverSide.inode() + "]")
+                .flatMap(target -> candidates.stream().filter(pid -> holds(pid, target)).findFirst());
     }
 
     /** The process state letter from /proc/PID/stat (R, S, Z, ...), or empty if it is gone. */
@@ -72,27 +73,8 @@ final class ProcFs {
         }
     }
 
-    /** IPv4 loopback as /proc/net/tcp writes it, and as tcp6 writes it for a dual-stack socket. */
-    private static final List<String> LOOPBACK = List.of("0100007F", "0000000000000000FFFF00000100007F");
-
-    private static String serverSideInode(int serverPort, int clientPort) {
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            try {
-                for (String line : Files.readAllLines(Path.of(table))) {
-                    String[] fields = line.trim().split("\\s+");
-                    if (fields.length > 9 && isLoopback(fields[1], serverPort) && isLoopback(fields[2], clientPort)) {
-                        return fields[9];
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return null;
-    }
-
-    private static boolean isLoopback(String address, int port) {
-        return LOOPBACK.stream().anyMatch(ip -> address.equals(ip + String.format(":%04X", port)));
+    private static boolean isLoopback(InetSocketAddress address, int port) {
+        return address.getAddress().isLoopbackAddress() && address.getPort() == port;
     }
 
     private static boolean holds(long pid, String target) {
