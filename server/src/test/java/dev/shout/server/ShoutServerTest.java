@@ -43,6 +43,13 @@ class ShoutServerTest {
     }
 
     @Test
+    void versionIsTheOneThePomGives() {
+        Run run = run("--version");
+        assertEquals(ExitCodes.OK, run.exitCode());
+        assertEquals("shout-server " + System.getProperty("project.version") + System.lineSeparator(), run.out());
+    }
+
+    @Test
     void anUnknownFlagExitsTwoWithOneLineAndTheHint() {
         Run run = run("--bogus");
         assertEquals(ExitCodes.USAGE, run.exitCode());
