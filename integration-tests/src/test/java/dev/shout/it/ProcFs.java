@@ -7,12 +7,17 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** What the kernel says about processes and sockets, read from /proc as an operator would. */
 final class ProcFs {
+
+    /** TCP_ESTABLISHED and TCP_CLOSE_WAIT: the states of a connection's end that its process holds open. */
+    private static final Set<Integer> OPEN_STATES = Set.of(0x01, 0x08);
 
     private ProcFs() {
     }
@@ -31,11 +36,18 @@ final class ProcFs {
      * client end is {@code clientPort}: the worker serving that client.
      */
     static Optional<Long> servingPid(int serverPort, int clientPort, List<Long> candidates) {
-        return ProcNetTcp.sockets().stream()
-                .filter(row -> isLoopback(row.local(), serverPort) && isLoopback(row.remote(), clientPort))
-                .findFirst()
+        return serverSide(serverPort, clientPort).findFirst()
                 .map(serverSide -> "socket:[" + serverSide.inode() + "]")
                 .flatMap(target -> candidates.stream().filter(pid -> holds(pid, target)).findFirst());
+    }
+
+    /**
+     * Waits until the server has closed its end of the loopback connection from {@code clientPort}:
+     * that socket is gone, or in a state the kernel gives it only after its process closed it.
+     */
+    static void awaitServerClosed(int serverPort, int clientPort, Duration timeout) {
+        Await.until("the server to close the connection from port " + clientPort, timeout,
+                () -> serverSide(serverPort, clientPort).noneMatch(row -> OPEN_STATES.contains(row.state())));
     }
 
     /** The process state letter from /proc/PID/stat (R, S, Z, ...), or empty if it is gone. */
@@ -71,6 +83,12 @@ final class ProcFs {
         } catch (IOException gone) {
             return false;
         }
+    }
+
+    /** The server's ends of loopback connections from {@code clientPort} to {@code serverPort}: one, unless an old one lingers. */
+    private static Stream<ProcNetTcp.Row> serverSide(int serverPort, int clientPort) {
+        return ProcNetTcp.sockets().stream()
+                .filter(row -> isLoopback(row.local(), serverPort) && isLoopback(row.remote(), clientPort));
     }
 
     private static boolean isLoopback(InetSocketAddress address, int port) {

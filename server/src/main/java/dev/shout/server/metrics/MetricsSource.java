@@ -22,6 +22,15 @@ public interface MetricsSource {
     /** Connections refused, by reason. */
     Map<String, Long> refused();
 
+    /**
+     * Connections closed by a timeout, by cause: {@code idle}, {@code half_closed}, {@code write}
+     * (see {@code TimedOutConnections}). None by default: process mode's master learns them only
+     * once its workers report them (issue 10).
+     */
+    default Map<String, Long> timedOut() {
+        return Map.of();
+    }
+
     /** True while the server accepts connections and has somewhere to serve them. */
     boolean healthy();
 

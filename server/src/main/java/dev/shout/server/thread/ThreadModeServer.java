@@ -8,6 +8,7 @@ import dev.shout.server.pipeline.AddressLimiter;
 import dev.shout.server.pipeline.OpenConnections;
 import dev.shout.server.metrics.Observability;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
+import dev.shout.server.pipeline.TimedOutConnections;
 import dev.shout.server.pipeline.Traffic;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -41,6 +42,8 @@ public final class ThreadModeServer {
         Traffic traffic = new Traffic();
         AddressLimiter addressLimiter = new AddressLimiter(config.maxConnectionsPerAddress());
         addressLimiter.reportRefusalsEverySecond(acceptor.next());
+        TimedOutConnections timedOut = new TimedOutConnections(config.connection());
+        timedOut.reportEverySecond(acceptor.next());
         try {
             Channel server = bind(new ServerBootstrap()
                     .group(acceptor, loops)
@@ -54,10 +57,10 @@ public final class ThreadModeServer {
                                     new ConnectionLimiter(config.maxConnections()));
                         }
                     })
-                    .childHandler(new ShoutChannelInitializer(config.connection(), connections, traffic)));
+                    .childHandler(new ShoutChannelInitializer(config.connection(), connections, traffic, timedOut)));
             Optional<Channel> metrics = Observability.start(config.metrics(), acceptor.next(),
-                    transport.serverChannelClass(), new ThreadModeMetrics(connections, traffic, addressLimiter, server),
-                    false);
+                    transport.serverChannelClass(),
+                    new ThreadModeMetrics(connections, traffic, addressLimiter, timedOut, server), false);
             log.info("shout listening on {} (mode=thread, transform={}, transport={}, threads={})",
                     ServerStartException.listening(config.host(), server.localAddress()),
                     config.transform(), transport, config.threads());

@@ -8,6 +8,8 @@ import dev.shout.server.transform.TransformKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -36,7 +38,16 @@ final class EmbeddedChannels {
 
     /** A connection with the pipeline {@link ShoutChannelInitializer} builds. */
     static EmbeddedChannel connection(TransformKind transform, OpenConnections connections) {
-        return new EmbeddedChannel(new ShoutChannelInitializer(policy(transform), connections, new Traffic()));
+        return new EmbeddedChannel(initializer(policy(transform), connections));
+    }
+
+    static ShoutChannelInitializer initializer(ConnectionPolicy policy, OpenConnections connections) {
+        return initializer(policy, connections, new TimedOutConnections(policy));
+    }
+
+    static ShoutChannelInitializer initializer(ConnectionPolicy policy, OpenConnections connections,
+            TimedOutConnections timedOut) {
+        return new ShoutChannelInitializer(policy, connections, new Traffic(), timedOut);
     }
 
     /** A copy: the transforms change ASCII in place, which must not reach the caller's array. */
@@ -65,6 +76,13 @@ final class EmbeddedChannels {
         return new String(sent(ch), UTF_8);
     }
 
+    /** Puts a peer that does not read in front of the channel's wire. */
+    static StalledPeer stall(EmbeddedChannel channel) {
+        StalledPeer peer = new StalledPeer();
+        channel.pipeline().addFirst(peer);
+        return peer;
+    }
+
     /**
      * Sends "ab" and the first byte of "é" to an uppercasing connection, checks that "AB" came
      * back, and returns the channel, which now owes the client the held byte.
@@ -73,5 +91,33 @@ final class EmbeddedChannels {
         ch.writeInbound(bytes((byte) 'a', (byte) 'b', E_ACUTE_LEAD));
         assertEquals("AB", sentText(ch), "sent before the character was cut");
         return ch;
+    }
+
+    /**
+     * A client that is not reading: flushes stop short of the wire until {@link #resume()}, so
+     * what the server writes stays owed in its outbound buffer, as on a socket whose peer's
+     * receive window is full.
+     */
+    static final class StalledPeer extends ChannelOutboundHandlerAdapter {
+
+        private ChannelHandlerContext ctx;
+        private boolean stalled = true;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            if (!stalled) {
+                ctx.flush();
+            }
+        }
+
+        void resume() {
+            stalled = false;
+            ctx.flush();
+        }
     }
 }

@@ -4,27 +4,32 @@ import static dev.shout.server.pipeline.EmbeddedChannels.E_ACUTE_LEAD;
 import static dev.shout.server.pipeline.EmbeddedChannels.bytes;
 import static dev.shout.server.pipeline.EmbeddedChannels.connection;
 import static dev.shout.server.pipeline.EmbeddedChannels.holdingHalfACharacter;
+import static dev.shout.server.pipeline.EmbeddedChannels.initializer;
 import static dev.shout.server.pipeline.EmbeddedChannels.sent;
 import static dev.shout.server.pipeline.EmbeddedChannels.sentText;
+import static dev.shout.server.pipeline.EmbeddedChannels.stall;
 import static dev.shout.server.pipeline.EmbeddedChannels.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shout.server.pipeline.EmbeddedChannels.StalledPeer;
 import dev.shout.server.transform.TransformKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,6 +45,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class TransformHandlerTest {
 
+    private final TimedOutConnections timedOut = new TimedOutConnections(EmbeddedChannels.policy(TransformKind.UPPER));
     private EmbeddedChannel ch;
 
     @AfterEach
@@ -82,6 +88,23 @@ class TransformHandlerTest {
         peer.resume();
         assertEquals("HELLO", sentText(socket));
         assertFalse(socket.isOpen());
+    }
+
+    @Test
+    void halfClosedClientThatReadsNothingIsClosedAfterTheHalfClosedTimeoutAndCounted() {
+        SocketLikeChannel socket = socket();
+        socket.freezeTime();
+        stall(socket);
+        socket.writeInbound(utf8("hello"));
+        socket.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        Duration timeout = EmbeddedChannels.policy(TransformKind.UPPER).halfClosedTimeout();
+        socket.advanceTimeBy(timeout.toMillis() - 1, TimeUnit.MILLISECONDS);
+        socket.runPendingTasks();
+        assertTrue(socket.isOpen(), "closed before the half-closed timeout");
+        socket.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        socket.runPendingTasks();
+        assertFalse(socket.isOpen());
+        assertEquals(Map.of("idle", 0L, "half_closed", 1L, "write", 0L), timedOut.totals());
     }
 
     @Test
@@ -149,45 +172,9 @@ class TransformHandlerTest {
 
     private SocketLikeChannel socket() {
         SocketLikeChannel socket = new SocketLikeChannel(
-                new ShoutChannelInitializer(EmbeddedChannels.policy(TransformKind.UPPER), new OpenConnections(),
-                        new Traffic()));
+                initializer(EmbeddedChannels.policy(TransformKind.UPPER), new OpenConnections(), timedOut));
         ch = socket;
         return socket;
-    }
-
-    /** Puts a peer that does not read in front of the channel's wire. */
-    private static StalledPeer stall(EmbeddedChannel channel) {
-        StalledPeer peer = new StalledPeer();
-        channel.pipeline().addFirst(peer);
-        return peer;
-    }
-
-    /**
-     * A client that is not reading: flushes stop short of the wire until {@link #resume()}, so
-     * what the server writes stays owed in its outbound buffer, as on a socket whose peer's
-     * receive window is full.
-     */
-    private static final class StalledPeer extends ChannelOutboundHandlerAdapter {
-
-        private ChannelHandlerContext ctx;
-        private boolean stalled = true;
-
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            this.ctx = ctx;
-        }
-
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            if (!stalled) {
-                ctx.flush();
-            }
-        }
-
-        void resume() {
-            stalled = false;
-            ctx.flush();
-        }
     }
 
     /** An EmbeddedChannel that can shut its output, as a TCP socket ({@link DuplexChannel}) can. */
