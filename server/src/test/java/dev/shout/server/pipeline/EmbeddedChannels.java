@@ -2,6 +2,8 @@ package dev.shout.server.pipeline;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.transform.TransformKind;
@@ -13,6 +15,9 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Client connections as the server builds them, run on {@link EmbeddedChannel}s, and what
@@ -48,6 +53,41 @@ final class EmbeddedChannels {
     static ShoutChannelInitializer initializer(ConnectionPolicy policy, OpenConnections connections,
             TimedOutConnections timedOut) {
         return new ShoutChannelInitializer(policy, connections, new Traffic(), timedOut);
+    }
+
+    /**
+     * A connection with the pipeline {@code initializer} builds, on a clock that stops before
+     * any handler reads it: only {@link #after} moves it, so timeouts fire when a test says.
+     */
+    static EmbeddedChannel onFrozenClock(ShoutChannelInitializer initializer) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(initializer);
+        return ch;
+    }
+
+    /** Moves the channel's clock on and runs what has come due. */
+    static void after(EmbeddedChannel ch, long millis) {
+        ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        ch.runPendingTasks();
+    }
+
+    /**
+     * Checks that {@code ch} is open a millisecond before {@code timeout} from now and closed at
+     * it, counted in {@code timedOut} as closed by {@code cause} and by nothing else.
+     */
+    static void assertTimesOutAfter(EmbeddedChannel ch, Duration timeout, TimedOutConnections timedOut,
+            TimedOutConnections.Cause cause) {
+        after(ch, timeout.toMillis() - 1);
+        assertTrue(ch.isOpen(), "closed before its timeout");
+        assertEquals(0L, timedOut.totals().get(cause.label()));
+        after(ch, 1);
+        assertFalse(ch.isOpen(), "still open at its timeout");
+        Map<String, Long> closedByCause = new HashMap<>();
+        for (TimedOutConnections.Cause each : TimedOutConnections.Cause.values()) {
+            closedByCause.put(each.label(), each == cause ? 1L : 0L);
+        }
+        assertEquals(closedByCause, timedOut.totals());
     }
 
     /** A copy: the transforms change ASCII in place, which must not reach the caller's array. */

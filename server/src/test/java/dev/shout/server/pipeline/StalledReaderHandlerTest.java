@@ -1,5 +1,9 @@
 package dev.shout.server.pipeline;
 
+import static dev.shout.server.pipeline.EmbeddedChannels.after;
+import static dev.shout.server.pipeline.EmbeddedChannels.assertTimesOutAfter;
+import static dev.shout.server.pipeline.EmbeddedChannels.initializer;
+import static dev.shout.server.pipeline.EmbeddedChannels.onFrozenClock;
 import static dev.shout.server.pipeline.EmbeddedChannels.stall;
 import static dev.shout.server.pipeline.EmbeddedChannels.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,8 +15,6 @@ import dev.shout.server.pipeline.EmbeddedChannels.StalledPeer;
 import dev.shout.server.transform.TransformKind;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,12 +36,10 @@ class StalledReaderHandlerTest {
     private EmbeddedChannel ch;
     private StalledPeer peer;
 
-    /** Owes a client that reads nothing twice the high water mark; the clock stops first. */
+    /** Owes a client that reads nothing twice the high water mark. */
     @BeforeEach
     void owe() {
-        ch = new EmbeddedChannel();
-        ch.freezeTime();
-        ch.pipeline().addLast(EmbeddedChannels.initializer(POLICY, new OpenConnections(), timedOut));
+        ch = onFrozenClock(initializer(POLICY, new OpenConnections(), timedOut));
         peer = stall(ch);
         ch.writeInbound(utf8("a".repeat(2 * MAX_PENDING_BYTES)));
         assertFalse(ch.isWritable(), "precondition: owed more than --max-pending-bytes");
@@ -52,25 +52,16 @@ class StalledReaderHandlerTest {
 
     @Test
     void aClientThatReadsNothingForTheWriteTimeoutIsClosedAndCounted() {
-        after(999);
-        assertTrue(ch.isOpen(), "closed before the write timeout");
-        after(1);
-        assertFalse(ch.isOpen());
-        assertEquals(Map.of("idle", 0L, "half_closed", 0L, "write", 1L), timedOut.totals());
+        assertTimesOutAfter(ch, POLICY.writeTimeout(), timedOut, TimedOutConnections.Cause.WRITE);
     }
 
     @Test
     void aClientThatReadsWhatItIsOwedIsLeftAlone() {
-        after(500);
+        after(ch, 500);
         peer.resume();
         assertTrue(ch.isWritable());
-        after(2000);
+        after(ch, 2000);
         assertTrue(ch.isOpen());
         assertEquals(0L, timedOut.totals().get("write"));
-    }
-
-    private void after(long millis) {
-        ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-        ch.runPendingTasks();
     }
 }

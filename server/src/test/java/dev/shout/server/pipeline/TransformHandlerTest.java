@@ -1,6 +1,7 @@
 package dev.shout.server.pipeline;
 
 import static dev.shout.server.pipeline.EmbeddedChannels.E_ACUTE_LEAD;
+import static dev.shout.server.pipeline.EmbeddedChannels.assertTimesOutAfter;
 import static dev.shout.server.pipeline.EmbeddedChannels.bytes;
 import static dev.shout.server.pipeline.EmbeddedChannels.connection;
 import static dev.shout.server.pipeline.EmbeddedChannels.holdingHalfACharacter;
@@ -25,11 +26,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -97,14 +95,8 @@ class TransformHandlerTest {
         stall(socket);
         socket.writeInbound(utf8("hello"));
         socket.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
-        Duration timeout = EmbeddedChannels.policy(TransformKind.UPPER).halfClosedTimeout();
-        socket.advanceTimeBy(timeout.toMillis() - 1, TimeUnit.MILLISECONDS);
-        socket.runPendingTasks();
-        assertTrue(socket.isOpen(), "closed before the half-closed timeout");
-        socket.advanceTimeBy(1, TimeUnit.MILLISECONDS);
-        socket.runPendingTasks();
-        assertFalse(socket.isOpen());
-        assertEquals(Map.of("idle", 0L, "half_closed", 1L, "write", 0L), timedOut.totals());
+        assertTimesOutAfter(socket, EmbeddedChannels.policy(TransformKind.UPPER).halfClosedTimeout(), timedOut,
+                TimedOutConnections.Cause.HALF_CLOSED);
     }
 
     @Test
