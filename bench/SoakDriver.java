@@ -1,5 +1,6 @@
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.shout.server.metrics.ProcNetTcp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * The soak's load and its bookkeeping (run by bench/soak.sh: {@code java bench/SoakDriver.java
- * --port P --master PID --seconds N --kill-every S}). Against a process-mode server on
+ * The soak's load and its bookkeeping (run by bench/soak.sh: {@code java -cp shout-server.jar
+ * bench/SoakDriver.java --port P --master PID --seconds N --kill-every S}; the server jar lends it
+ * the server's reader of /proc/net/tcp). Against a process-mode server on
  * 127.0.0.1 it keeps ping-pong connections, streaming connections and connect/close loops busy,
  * checking every reply byte against {@code String.toUpperCase(Locale.ROOT)}; every
  * {@code --kill-every} seconds it notes which of its connections the chosen worker holds (from
@@ -303,16 +305,9 @@ public final class SoakDriver {
     /** For each of our open connections, the worker holding its server end, found through socket inodes. */
     private Map<Integer, Long> servingPids(List<ProcessHandle> workers) throws IOException {
         Map<String, Integer> inodeToClientPort = new HashMap<>();
-        String serverPort = String.format(":%04X", port);
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            for (String line : Files.readAllLines(Path.of(table))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 9 && f[1].endsWith(serverPort)) {
-                    int clientPort = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
-                    if (open.containsKey(clientPort)) {
-                        inodeToClientPort.put("socket:[" + f[9] + "]", clientPort);
-                    }
-                }
+        for (ProcNetTcp.Row row : ProcNetTcp.sockets()) {
+            if (row.local().getPort() == port && open.containsKey(row.remote().getPort())) {
+                inodeToClientPort.put("socket:[" + row.inode() + "]", row.remote().getPort());
             }
         }
         Map<Integer, Long> servedBy = new HashMap<>();

@@ -43,7 +43,7 @@ MASTER=$(server_main_pid "$SERVER_PID")
 
 status=0
 # shellcheck disable=SC2086
-timeout -k 10 $((SOAK_SECONDS + 120)) "$JAVA" "$BENCH_DIR/SoakDriver.java" --port "$SERVER_PORT" \
+timeout -k 10 $((SOAK_SECONDS + 120)) "$JAVA" -cp "$SERVER_JAR" "$BENCH_DIR/SoakDriver.java" --port "$SERVER_PORT" \
   --master "$MASTER" --seconds "$SOAK_SECONDS" --kill-every "$KILL_EVERY" --pingpongs "${PINGPONGS:-40}" \
   --streams "${STREAMS:-6}" --churners "${CHURNERS:-4}" || status=$?
 

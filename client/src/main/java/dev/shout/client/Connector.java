@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Owns the socket's whole life, so that every network failure, whether while connecting or in the
@@ -20,16 +21,23 @@ final class Connector {
     private final String host;
     private final int port;
     private final Duration connectTimeout;
+    private final Supplier<Socket> sockets;
 
     Connector(String host, int port, Duration connectTimeout) {
+        this(host, port, connectTimeout, Socket::new);
+    }
+
+    /** @param sockets unconnected sockets: tests make some fail where timing alone rarely does */
+    Connector(String host, int port, Duration connectTimeout, Supplier<Socket> sockets) {
         this.host = host;
         this.port = port;
         this.connectTimeout = connectTimeout;
+        this.sockets = sockets;
     }
 
     /** Connects, lets the session talk, and closes the socket whatever happens. */
     void run(Session session) throws ConnectionFailure {
-        try (Socket socket = new Socket()) {
+        try (Socket socket = sockets.get()) {
             connect(socket);
             session.run(socket);
         } catch (IOException e) {
@@ -41,6 +49,12 @@ final class Connector {
         try {
             socket.connect(new InetSocketAddress(host, port), timeoutMillis());
         } catch (IOException e) {
+            if (isReset(e)) {
+                // The kernel answers a reset to its SYN with "refused"; "reset" means the handshake
+                // completed and the server then reset the connection, only before connect()
+                // returned (on loopback its RST can beat connect's last check of the socket).
+                throw lost(e);
+            }
             throw new ConnectionFailure("cannot connect to " + endpoint() + ": " + connectFailureReason(e), e);
         }
     }
@@ -63,10 +77,15 @@ final class Connector {
         if (e instanceof EOFException) {
             return new ConnectionFailure("connection closed by " + endpoint(), e);
         }
-        if (e instanceof SocketException && describe(e).startsWith("connection reset")) {
+        if (isReset(e)) {
             return new ConnectionFailure("connection reset by " + endpoint(), e);
         }
         return new ConnectionFailure("connection to " + endpoint() + " failed: " + describe(e), e);
+    }
+
+    /** The JDK says "Connection reset" when a read meets the RST, "Connection reset by peer" when connect does. */
+    private static boolean isReset(IOException e) {
+        return e instanceof SocketException && describe(e).startsWith("connection reset");
     }
 
     /** The JDK's messages ("Connection refused") read well once lower-cased to follow a colon. */

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = ShoutClient.NAME,
         mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
+        resourceBundle = ShoutClient.BUILD,
+        version = ShoutClient.VERSION,
         subcommands = BenchCommand.class,
         description = {
             "Talks to a shout server, which sends every line back in upper case.",
@@ -34,6 +35,9 @@ import picocli.CommandLine.Spec;
 public final class ShoutClient implements Callable<Integer> {
 
     static final String NAME = "shout";
+    /** Where the build writes the pom's version (build.properties), for picocli to read. */
+    public static final String BUILD = "dev.shout.client.build";
+    public static final String VERSION = NAME + " ${bundle:shout.version}";
     private static final int EXIT_CONNECTION_FAILED = 1;
 
     @Spec

@@ -10,9 +10,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -68,11 +71,38 @@ class ConnectorTest {
     }
 
     @Test
-    void resetByTheServerIsReportedAsReset() throws IOException {
-        try (TestServer server = TestServer.start(connection -> connection.setSoLinger(true, 0))) {
+    void resetByTheServerAfterConnectingIsReportedAsReset() throws IOException {
+        // The server resets only once it has read the byte the client sends after connecting.
+        try (TestServer server = TestServer.start(connection -> {
+            connection.getInputStream().read();
+            connection.setSoLinger(true, 0);
+        })) {
             ConnectionFailure failure = assertThrows(ConnectionFailure.class,
-                    () -> new Connector(TestServer.HOST, server.port(), TIMEOUT)
-                            .run(socket -> socket.getInputStream().read()));
+                    () -> new Connector(TestServer.HOST, server.port(), TIMEOUT).run(socket -> {
+                        socket.getOutputStream().write('x');
+                        socket.getInputStream().read();
+                    }));
+            assertEquals("connection reset by 127.0.0.1:" + server.port(), failure.getMessage());
+        }
+    }
+
+    /**
+     * A server that resets a connection as soon as it accepts it can be faster than the client's
+     * connect() on loopback: the reset then surfaces from connect, as this socket makes it.
+     */
+    @Test
+    void resetByTheServerBeforeConnectReturnedIsReportedAsReset() throws IOException {
+        Supplier<Socket> resetWhileConnecting = () -> new Socket() {
+            @Override
+            public void connect(SocketAddress endpoint, int timeout) throws IOException {
+                super.connect(endpoint, timeout);
+                throw new SocketException("Connection reset by peer");
+            }
+        };
+        try (TestServer server = TestServer.uppercasing()) {
+            ConnectionFailure failure = assertThrows(ConnectionFailure.class,
+                    () -> new Connector(TestServer.HOST, server.port(), TIMEOUT, resetWhileConnecting)
+                            .run(socket -> { }));
             assertEquals("connection reset by 127.0.0.1:" + server.port(), failure.getMessage());
         }
     }

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every limit and timeout flag is checked when the server starts: a bad value is one line
- * naming the flag, the value and what it may be, then the hint, and exit code 2.
+ * naming the flag, the value and what it may be, then the hint, and exit code 2. An address the
+ * server cannot listen on is one line too, and exit code 1.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HardeningFlagsTest {
@@ -59,19 +60,35 @@ class HardeningFlagsTest {
         assertEquals(HINT, lines.get(1));
     }
 
+    @ParameterizedTest(name = "{0} mode")
+    @EnumSource(ServerMode.class)
+    void aHostThatDoesNotResolveIsOneLineAndExitCodeOne(ServerMode mode) throws Exception {
+        Run run = runWith(mode, "--host", "no.such.host", "--port", "8080");
+        assertEquals(1, run.exitCode(), run.output());
+        List<String> lines = run.output().lines().toList();
+        assertEquals(1, lines.size(), run.output());
+        assertTrue(lines.get(0).endsWith(" ERROR ShoutServer - cannot listen on no.such.host:8080: unknown host"),
+                lines.get(0));
+    }
+
     private record Run(int exitCode, String output) {
     }
 
     /** Runs the server jar with one bad flag; stdout and stderr together. */
     private static Run run(ServerMode mode, String flag, String value) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Jars.java(), "-jar", Jars.server(), "--port", "0"));
+        return runWith(mode, "--port", "0", flag, value);
+    }
+
+    /** Runs the server jar with {@code args}, expecting it to exit; stdout and stderr together. */
+    private static Run runWith(ServerMode mode, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Jars.java(), "-jar", Jars.server()));
         command.addAll(mode.flags());
-        command.addAll(List.of(flag, value));
+        command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("the server did not exit on " + flag + " " + value + ": " + output);
+            throw new AssertionError("the server did not exit on " + String.join(" ", args) + ": " + output);
         }
         return new Run(process.exitValue(), output);
     }

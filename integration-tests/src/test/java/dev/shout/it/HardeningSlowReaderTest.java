@@ -44,12 +44,13 @@ class HardeningSlowReaderTest {
 
     @RegisterExtension
     static final Servers servers = new Servers("slow-reader", List.of(FIXED_HEAP.split(" ")),
-            "--write-timeout", "3s", "--worker-jvm-opts", FIXED_HEAP);
+            "--write-timeout", "3s", "--worker-jvm-opts", FIXED_HEAP, "--metrics-port", "0");
 
     @ParameterizedTest
     @EnumSource(ServerMode.class)
     void slowReaderCannotGrowServerMemory(ServerMode mode) throws Exception {
         LeakCheckedServer server = servers.get(mode);
+        TimeoutCloses closes = TimeoutCloses.before(server);
         List<Long> pids = server.pids();
         try (PingPongs others = PingPongs.start(server.port(), OTHER_CLIENTS)) {
             others.awaitRoundsSince(others.rounds(), 20, WAIT);
@@ -77,13 +78,14 @@ class HardeningSlowReaderTest {
             assertTrue(written <= mostBufferedWhileNotReading(), "the server kept reading from a client that read"
                     + " nothing: it took " + ProcessMemory.mib(written));
             assertTrue(open.compareTo(WRITE_TIMEOUT) >= 0, "closed after " + open + ", before --write-timeout");
-            server.awaitLog("read nothing for 3s with \\d+ bytes owed: closing");
+            closes.awaitSummary("read nothing for 3s while owed more than 65536 bytes \\(--write-timeout\\)");
             assertTrue(peak.get() - before <= MEMORY_ALLOWANCE, "server RSS grew from " + ProcessMemory.mib(before)
                     + " to " + ProcessMemory.mib(peak.get()));
             assertTrue(PingPongs.allAhead(roundsBefore, roundsWhileOpen, 10),
                     "some client made fewer than 10 round trips while the slow reader was open");
             others.awaitRoundsSince(roundsWhileOpen, 10, WAIT);
             assertEquals(List.of(), others.failures());
+            closes.awaitCounted("write");
         }
     }
 

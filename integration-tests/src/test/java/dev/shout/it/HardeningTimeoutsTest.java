@@ -45,7 +45,7 @@ class HardeningTimeoutsTest {
     private static final int SLOW_READ = 64 << 10;
 
     @RegisterExtension
-    static final Servers servers = new Servers("timeouts");
+    static final Servers servers = new Servers("timeouts", "--metrics-port", "0");
 
     private static LeakCheckedServer idleServer(ServerMode mode) {
         return servers.get(mode, "--idle-timeout", "1s");
@@ -60,9 +60,10 @@ class HardeningTimeoutsTest {
     @EnumSource(ServerMode.class)
     void aClientThatGoesQuietIsClosedAfterTheIdleTimeout(ServerMode mode) throws IOException {
         LeakCheckedServer server = idleServer(mode);
+        TimeoutCloses closes = TimeoutCloses.before(server);
         try (Socket client = TcpClient.connect(server.port())) {
             ping(client);
-            assertClosedAsIdle(server, client, System.nanoTime());
+            assertClosedAsIdle(closes, client, System.nanoTime());
         }
     }
 
@@ -70,9 +71,10 @@ class HardeningTimeoutsTest {
     @EnumSource(ServerMode.class)
     void aClientThatNeverSendsIsClosedAfterTheIdleTimeout(ServerMode mode) throws IOException {
         LeakCheckedServer server = idleServer(mode);
+        TimeoutCloses closes = TimeoutCloses.before(server);
         long connectedAt = System.nanoTime();
         try (Socket client = TcpClient.connect(server.port())) {
-            assertClosedAsIdle(server, client, connectedAt);
+            assertClosedAsIdle(closes, client, connectedAt);
         }
     }
 
@@ -92,17 +94,20 @@ class HardeningTimeoutsTest {
     @EnumSource(ServerMode.class)
     void aHalfClosedClientThatReadsNothingIsClosedAfterTheHalfClosedTimeout(ServerMode mode) throws IOException {
         LeakCheckedServer server = halfClosedServer(mode);
+        TimeoutCloses closes = TimeoutCloses.before(server);
         byte[] payload = Reference.randomText(new Random(7), OWED);
         try (Socket client = smallWindowClient(server.port())) {
             client.getOutputStream().write(payload);
             client.shutdownOutput();
             long halfClosedAt = System.nanoTime();
-            server.awaitLog(closedLine(client, "half-closed and read nothing for 1s: closing"));
+            ProcFs.awaitServerClosed(server.port(), client.getLocalPort(), LATE);
             assertClosedWithin(halfClosedAt);
+            closes.awaitSummary("half-closed and read nothing for 1s \\(--half-closed-timeout\\)");
             byte[] received = readUntilClosed(client.getInputStream());
             byte[] expected = Reference.upper(payload);
             assertTrue(received.length < expected.length, "it got all it was owed: nothing to time out");
             assertArrayEquals(Arrays.copyOf(expected, received.length), received, "what it got is a prefix of its reply");
+            closes.awaitCounted("half_closed");
         }
     }
 
@@ -127,12 +132,13 @@ class HardeningTimeoutsTest {
         assertArrayEquals("PING\n".getBytes(UTF_8), TcpClient.readExactly(client, 5));
     }
 
-    /** The server ends the connection cleanly, a timeout after {@code quietSinceNanos}, and logs why. */
-    private static void assertClosedAsIdle(LeakCheckedServer server, Socket client, long quietSinceNanos)
+    /** The server ends the connection cleanly, a timeout after {@code quietSinceNanos}, and counts it. */
+    private static void assertClosedAsIdle(TimeoutCloses closes, Socket client, long quietSinceNanos)
             throws IOException {
         assertEquals(-1, client.getInputStream().read(), "a clean end of stream");
         assertClosedWithin(quietSinceNanos);
-        server.awaitLog(closedLine(client, "idle for 1s: closing"));
+        closes.awaitSummary("idle for 1s \\(--idle-timeout\\)");
+        closes.awaitCounted("idle");
     }
 
     /** A client whose receive window is a few kilobytes: what it does not read stays with the server. */
@@ -142,11 +148,6 @@ class HardeningTimeoutsTest {
         socket.connect(new InetSocketAddress("127.0.0.1", port), TcpClient.CONNECT_TIMEOUT_MILLIS);
         socket.setSoTimeout(TcpClient.READ_TIMEOUT_MILLIS);
         return socket;
-    }
-
-    /** The server logs each close with the connection, whose remote end is this client. */
-    private static String closedLine(Socket client, String what) {
-        return "R:/127\\.0\\.0\\.1:" + client.getLocalPort() + "\\] " + what;
     }
 
     private static void assertClosedWithin(long sinceNanos) {

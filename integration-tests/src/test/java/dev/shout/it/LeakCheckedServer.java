@@ -125,10 +125,14 @@ final class LeakCheckedServer implements AutoCloseable {
 
     /** Waits for a line matching {@code regex}, failing at once if the server exits first. */
     String awaitLog(String regex) {
-        Pattern pattern = Pattern.compile(regex);
-        return Await.value("a log line matching /" + regex + "/ in " + log, WAIT, () -> {
+        return awaitLogAfter(0, regex);
+    }
+
+    /** Like {@link #awaitLog}, among the lines after the first {@code from}: for what the server says next. */
+    String awaitLogAfter(int from, String regex) {
+        return Await.value("a log line matching /" + regex + "/ after line " + from + " of " + log, WAIT, () -> {
             boolean exited = !process.isAlive();
-            String found = log().stream().filter(line -> pattern.matcher(line).find()).findFirst().orElse(null);
+            String found = logSince(from, regex).stream().findFirst().orElse(null);
             if (found == null && exited) {
                 throw new AssertionError("the server exited (" + process.exitValue() + ") without logging /"
                         + regex + "/; log:\n" + String.join("\n", log()));

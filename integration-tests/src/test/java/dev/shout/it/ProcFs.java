@@ -1,16 +1,23 @@
 package dev.shout.it;
 
+import dev.shout.server.metrics.ProcNetTcp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** What the kernel says about processes and sockets, read from /proc as an operator would. */
 final class ProcFs {
+
+    /** TCP_ESTABLISHED and TCP_CLOSE_WAIT: the states of a connection's end that its process holds open. */
+    private static final Set<Integer> OPEN_STATES = Set.of(0x01, 0x08);
 
     private ProcFs() {
     }
@@ -29,12 +36,18 @@ final class ProcFs {
      * client end is {@code clientPort}: the worker serving that client.
      */
     static Optional<Long> servingPid(int serverPort, int clientPort, List<Long> candidates) {
-        String inode = serverSideInode(serverPort, clientPort);
-        if (inode == null) {
-            return Optional.empty();
-        }
-        String target = "socket:[" + inode + "]";
-        return candidates.stream().filter(pid -> holds(pid, target)).findFirst();
+        return serverSide(serverPort, clientPort).findFirst()
+                .map(serverSide -> "socket:[" + serverSide.inode() + "]")
+                .flatMap(target -> candidates.stream().filter(pid -> holds(pid, target)).findFirst());
+    }
+
+    /**
+     * Waits until the server has closed its end of the loopback connection from {@code clientPort}:
+     * that socket is gone, or in a state the kernel gives it only after its process closed it.
+     */
+    static void awaitServerClosed(int serverPort, int clientPort, Duration timeout) {
+        Await.until("the server to close the connection from port " + clientPort, timeout,
+                () -> serverSide(serverPort, clientPort).noneMatch(row -> OPEN_STATES.contains(row.state())));
     }
 
     /** The process state letter from /proc/PID/stat (R, S, Z, ...), or empty if it is gone. */
@@ -72,27 +85,14 @@ final class ProcFs {
         }
     }
 
-    /** IPv4 loopback as /proc/net/tcp writes it, and as tcp6 writes it for a dual-stack socket. */
-    private static final List<String> LOOPBACK = List.of("0100007F", "0000000000000000FFFF00000100007F");
-
-    private static String serverSideInode(int serverPort, int clientPort) {
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            try {
-                for (String line : Files.readAllLines(Path.of(table))) {
-                    String[] fields = line.trim().split("\\s+");
-                    if (fields.length > 9 && isLoopback(fields[1], serverPort) && isLoopback(fields[2], clientPort)) {
-                        return fields[9];
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return null;
+    /** The server's ends of loopback connections from {@code clientPort} to {@code serverPort}: one, unless an old one lingers. */
+    private static Stream<ProcNetTcp.Row> serverSide(int serverPort, int clientPort) {
+        return ProcNetTcp.sockets().stream()
+                .filter(row -> isLoopback(row.local(), serverPort) && isLoopback(row.remote(), clientPort));
     }
 
-    private static boolean isLoopback(String address, int port) {
-        return LOOPBACK.stream().anyMatch(ip -> address.equals(ip + String.format(":%04X", port)));
+    private static boolean isLoopback(InetSocketAddress address, int port) {
+        return address.getAddress().isLoopbackAddress() && address.getPort() == port;
     }
 
     private static boolean holds(long pid, String target) {

@@ -10,25 +10,23 @@ public final class ServerStartException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public ServerStartException(InetSocketAddress address, Throwable cause) {
-        super("cannot listen on " + format(address) + ": " + reason(cause), cause);
+        super("cannot listen on " + Addresses.format(address) + ": " + reason(address, cause), cause);
     }
 
     /**
      * The address a server listens on, as its start line gives it: the host as configured (a
-     * dual-stack socket would show {@code 0.0.0.0} as {@code [0:0:0:0:0:0:0:0]}) and the port
-     * actually bound (for {@code --port 0}).
+     * dual-stack socket would show {@code 0.0.0.0} as {@code [::]}) and the port actually bound
+     * (for {@code --port 0}).
      */
     public static String listening(String host, SocketAddress bound) {
-        return format(new InetSocketAddress(host, ((InetSocketAddress) bound).getPort()));
+        return Addresses.format(new InetSocketAddress(host, ((InetSocketAddress) bound).getPort()));
     }
 
-    /** {@code 127.0.0.1:8080} or {@code [::1]:8080}. */
-    public static String format(InetSocketAddress address) {
-        String host = address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    private static String reason(Throwable cause) {
+    private static String reason(InetSocketAddress address, Throwable cause) {
+        if (address.isUnresolved()) {
+            // The bind fails with an UnresolvedAddressException, which has no message.
+            return "unknown host";
+        }
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         // Netty's native transport prefixes the errno text: "bind(..) failed with error(-98): ".
         return message.substring(message.lastIndexOf(": ") + 1).trim().toLowerCase(Locale.ROOT);

@@ -25,7 +25,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The server's command line: reads the flags into a {@link ServerConfig} and runs the mode it names. */
-@Command(name = "shout-server", mixinStandardHelpOptions = true, version = "shout-server 0.1.0",
+@Command(name = "shout-server", mixinStandardHelpOptions = true,
+        // The build writes the pom's version into build.properties; picocli reads it from there.
+        resourceBundle = "dev.shout.server.build", version = "shout-server ${bundle:shout.version}",
         sortOptions = false, usageHelpAutoWidth = true,
         description = "A TCP server that sends each client what it sends, uppercased or unchanged.")
 public final class ShoutServer implements Callable<Integer> {

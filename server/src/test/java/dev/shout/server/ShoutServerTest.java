@@ -34,7 +34,7 @@ class ShoutServerTest {
     @Test
     void helpExitsZeroAndListsEveryFlag() {
         Run run = run("--help");
-        assertEquals(0, run.exitCode());
+        assertEquals(ExitCodes.OK, run.exitCode());
         assertEquals("", run.err());
         assertAll(Stream.of("--host=", "--port=", "--mode=", "--threads=", "--transform=", "--shutdown-timeout=",
                         "--backlog=", "--workers=", "--worker-jvm-opts=", "--max-connections=",
@@ -43,9 +43,16 @@ class ShoutServerTest {
     }
 
     @Test
+    void versionIsTheOneThePomGives() {
+        Run run = run("--version");
+        assertEquals(ExitCodes.OK, run.exitCode());
+        assertEquals("shout-server " + System.getProperty("project.version") + System.lineSeparator(), run.out());
+    }
+
+    @Test
     void anUnknownFlagExitsTwoWithOneLineAndTheHint() {
         Run run = run("--bogus");
-        assertEquals(2, run.exitCode());
+        assertEquals(ExitCodes.USAGE, run.exitCode());
         assertEquals("", run.out());
         List<String> lines = run.err().lines().toList();
         assertEquals(2, lines.size(), run.err());
@@ -66,7 +73,7 @@ class ShoutServerTest {
     @Test
     void anUnknownTransformExitsTwoNamingTheFlagAndTheChoices() {
         Run run = run("--transform", "lower");
-        assertEquals(2, run.exitCode());
+        assertEquals(ExitCodes.USAGE, run.exitCode());
         List<String> lines = run.err().lines().toList();
         assertEquals(2, lines.size(), run.err());
         assertTrue(lines.get(0).startsWith("shout-server: "), lines.get(0));
@@ -101,7 +108,7 @@ class ShoutServerTest {
     }
 
     private static void assertUsageError(Run run, String message) {
-        assertEquals(2, run.exitCode());
+        assertEquals(ExitCodes.USAGE, run.exitCode());
         assertEquals("", run.out());
         assertEquals(List.of("shout-server: " + message, HINT), run.err().lines().toList());
     }

@@ -2,7 +2,7 @@ package dev.shout.client.bench;
 
 import dev.shout.client.DurationConverter;
 import dev.shout.client.ServerOptions;
-import dev.shout.client.VersionProvider;
+import dev.shout.client.ShoutClient;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
+        resourceBundle = ShoutClient.BUILD,
+        version = ShoutClient.VERSION,
         sortOptions = false,
         description = {
             "Loads a shout server and reports messages/s, MB/s, latency percentiles and failures.",

@@ -130,6 +130,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void versionIsTheClientsAndExits0() {
+        ShoutClientHarness.Outcome outcome = ShoutClientHarness.run("bench", "--version");
+        assertEquals(0, outcome.exitCode());
+        assertEquals("shout " + System.getProperty("project.version") + System.lineSeparator(), outcome.out());
+    }
+
+    @Test
     void invalidFlagValueExits2WithTheBenchHint() {
         ShoutClientHarness.Outcome outcome = ShoutClientHarness.run("bench", "--connections", "0");
         assertEquals(2, outcome.exitCode());

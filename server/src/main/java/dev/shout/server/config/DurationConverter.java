@@ -8,8 +8,10 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Reads durations the way operators write them: {@code 250ms}, {@code 10s}, {@code 5m},
- * {@code 1h}, or a bare {@code 0}. Negative values are kept so that the configuration can
- * reject them with a message naming the flag.
+ * {@code 1h}, or a bare {@code 0}, spaces around them ignored (they come from environment
+ * variables too). Negative values are kept so that the configuration can reject them with a
+ * message naming the flag. The client's converter accepts exactly the same (both tests read
+ * testdata/durations.csv).
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
 

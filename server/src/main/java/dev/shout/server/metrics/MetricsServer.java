@@ -1,5 +1,6 @@
 package dev.shout.server.metrics;
 
+import dev.shout.server.Addresses;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -58,9 +59,8 @@ public final class MetricsServer {
                 .bind(address)
                 .syncUninterruptibly()
                 .channel();
-        InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
-        log.info("metrics on http://{}:{}/metrics, health on /health", bound.getAddress().getHostAddress(),
-                bound.getPort());
+        log.info("metrics on http://{}/metrics, health on /health",
+                Addresses.format((InetSocketAddress) channel.localAddress()));
         return channel;
     }
 

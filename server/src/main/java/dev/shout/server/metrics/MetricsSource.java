@@ -22,6 +22,12 @@ public interface MetricsSource {
     /** Connections refused, by reason. */
     Map<String, Long> refused();
 
+    /**
+     * Connections closed by a timeout, by cause: {@code idle}, {@code half_closed}, {@code write}
+     * (see {@code TimedOutConnections}); in process mode, from the workers' heartbeats.
+     */
+    Map<String, Long> timedOut();
+
     /** True while the server accepts connections and has somewhere to serve them. */
     boolean healthy();
 

@@ -4,6 +4,8 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -29,11 +31,8 @@ public final class ShoutMetrics {
                 .help("Clients waiting for a slot: in the kernel's accept queue or accepted and not yet served.")
                 .callback(callback -> callback.call(source.waiting()))
                 .register(registry);
-        CounterWithCallback.builder().name("shout_connections_refused")
-                .help("Connections refused by a limit, by reason.")
-                .labelNames("reason")
-                .callback(callback -> source.refused().forEach((reason, count) -> callback.call(count, reason)))
-                .register(registry);
+        byReason("shout_connections_refused", "Connections refused by a limit, by reason.", source::refused);
+        byReason("shout_connections_timed_out", "Connections closed by a timeout, by reason.", source::timedOut);
         if (perWorker) {
             registerProcessModeMetrics();
         }
@@ -60,6 +59,13 @@ public final class ShoutMetrics {
                     callback.call(handOffs.succeeded(), "succeeded");
                     callback.call(handOffs.failed(), "failed");
                 })
+                .register(registry);
+    }
+
+    private void byReason(String name, String help, Supplier<Map<String, Long>> counts) {
+        CounterWithCallback.builder().name(name).help(help)
+                .labelNames("reason")
+                .callback(callback -> counts.get().forEach((reason, count) -> callback.call(count, reason)))
                 .register(registry);
     }
 

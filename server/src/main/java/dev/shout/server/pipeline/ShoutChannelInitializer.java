@@ -17,6 +17,7 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
     private final ConnectionPolicy policy;
     private final OpenConnections connections;
     private final Traffic traffic;
+    private final TimedOutConnections timedOut;
     /**
      * Above {@code --max-pending-bytes} owed to a client the server stops reading from it; below
      * half of it, it reads again. Set here, not left to Netty's defaults, because it bounds
@@ -24,10 +25,13 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
      */
     private final WriteBufferWaterMark waterMark;
 
-    public ShoutChannelInitializer(ConnectionPolicy policy, OpenConnections connections, Traffic traffic) {
+    /** @param timedOut counts the connections a timeout closes; its owner logs and exports it */
+    public ShoutChannelInitializer(ConnectionPolicy policy, OpenConnections connections, Traffic traffic,
+            TimedOutConnections timedOut) {
         this.policy = policy;
         this.connections = connections;
         this.traffic = traffic;
+        this.timedOut = timedOut;
         this.waterMark = new WriteBufferWaterMark(policy.maxPendingBytes() / 2, policy.maxPendingBytes());
     }
 
@@ -42,12 +46,12 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline pipeline = ch.pipeline();
         pipeline.addLast(traffic);
         if (!policy.idleTimeout().isZero()) {
-            pipeline.addLast(new IdleTimeoutHandler(policy.idleTimeout()));
+            pipeline.addLast(new IdleTimeoutHandler(policy.idleTimeout(), timedOut));
         }
         pipeline.addLast(
-                new StalledReaderHandler(policy.writeTimeout()),
+                new StalledReaderHandler(policy.writeTimeout(), timedOut),
                 BackpressureHandler.INSTANCE,
-                new TransformHandler(policy.transform().newTransform(), policy.halfClosedTimeout()),
+                new TransformHandler(policy.transform().newTransform(), policy.halfClosedTimeout(), timedOut),
                 ConnectionErrorHandler.INSTANCE);
     }
 }

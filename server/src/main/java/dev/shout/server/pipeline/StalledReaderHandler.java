@@ -12,18 +12,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes a connection whose client reads nothing for {@code --write-timeout} while it is owed
  * more than the high water mark. Backpressure already stopped reading from it, so it costs
- * little, but it would hold its buffers and descriptor for ever.
+ * little, but it would hold its buffers and descriptor for ever. Counted in
+ * {@link TimedOutConnections}, which logs the summary.
  */
 final class StalledReaderHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(StalledReaderHandler.class);
 
     private final Duration timeout;
+    private final TimedOutConnections timedOut;
     private ScheduledFuture<?> check;
     private ReadProgress progress;
 
-    StalledReaderHandler(Duration timeout) {
+    StalledReaderHandler(Duration timeout, TimedOutConnections timedOut) {
         this.timeout = timeout;
+        this.timedOut = timedOut;
     }
 
     @Override
@@ -56,8 +59,9 @@ final class StalledReaderHandler extends ChannelInboundHandlerAdapter {
             schedule(ctx); // the client read something: give it another period
             return;
         }
-        log.info("{} read nothing for {} with {} bytes owed: closing", ctx.channel(),
+        log.debug("{} read nothing for {} with {} bytes owed: closing", ctx.channel(),
                 DurationConverter.format(timeout), ReadProgress.pendingBytes(ctx.channel()));
+        timedOut.closed(TimedOutConnections.Cause.WRITE);
         ctx.close();
     }
 

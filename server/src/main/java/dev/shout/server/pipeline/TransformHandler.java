@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * no byte owed is lost:
  * <ul>
  * <li>on the client's half-close it sends the rest and closes once it is written, or when the
- *     client has read nothing for {@code --half-closed-timeout};</li>
+ *     client has read nothing for {@code --half-closed-timeout} (counted in {@link TimedOutConnections});</li>
  * <li>when the server drains ({@link DrainEvent}) it sends what it owes, shuts its output and
  *     waits for the client to close, discarding what still comes in, so that the close cannot
  *     reset the connection under the client's unread reply;</li>
@@ -33,13 +33,15 @@ final class TransformHandler extends ChannelInboundHandlerAdapter {
 
     private final StreamTransform transform;
     private final Duration halfClosedTimeout;
+    private final TimedOutConnections timedOut;
     /** Set once the last bytes were handed to the channel: nothing more is sent after it. */
     private ChannelFuture lastWrite;
     private ScheduledFuture<?> halfClosedCheck;
 
-    TransformHandler(StreamTransform transform, Duration halfClosedTimeout) {
+    TransformHandler(StreamTransform transform, Duration halfClosedTimeout, TimedOutConnections timedOut) {
         this.transform = transform;
         this.halfClosedTimeout = halfClosedTimeout;
+        this.timedOut = timedOut;
     }
 
     @Override
@@ -90,8 +92,9 @@ final class TransformHandler extends ChannelInboundHandlerAdapter {
                 watchHalfClosed(ctx, progress);
                 return;
             }
-            log.info("{} half-closed and read nothing for {}: closing", ctx.channel(),
+            log.debug("{} half-closed and read nothing for {}: closing", ctx.channel(),
                     DurationConverter.format(halfClosedTimeout));
+            timedOut.closed(TimedOutConnections.Cause.HALF_CLOSED);
             ctx.close();
         }, halfClosedTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -4,6 +4,8 @@ import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.metrics.AcceptQueue;
 import dev.shout.server.metrics.MetricsSource;
 import dev.shout.server.metrics.WorkerFigures;
+import dev.shout.server.pipeline.TimedOutConnections.Cause;
+import dev.shout.server.process.link.LinkMessage.TimedOut;
 import dev.shout.server.process.supervision.Supervisor;
 import dev.shout.server.process.supervision.WorkerHandle;
 import io.netty.channel.Channel;
@@ -75,6 +77,20 @@ final class MasterMetrics implements MetricsSource {
     @Override
     public Map<String, Long> refused() {
         return Map.of("per_ip_limit", admission.refusedTotal());
+    }
+
+    @Override
+    public Map<String, Long> timedOut() {
+        long idle = 0;
+        long halfClosed = 0;
+        long write = 0;
+        for (int slot = 1; slot <= slots; slot++) {
+            TimedOut slotTimedOut = totals.apply(slot).timedOut();
+            idle += slotTimedOut.idle();
+            halfClosed += slotTimedOut.halfClosed();
+            write += slotTimedOut.write();
+        }
+        return Map.of(Cause.IDLE.label(), idle, Cause.HALF_CLOSED.label(), halfClosed, Cause.WRITE.label(), write);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.shout.server.metrics.MetricsSource;
 import dev.shout.server.metrics.WorkerFigures;
 import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.pipeline.OpenConnections;
+import dev.shout.server.pipeline.TimedOutConnections;
 import dev.shout.server.pipeline.Traffic;
 import io.netty.channel.Channel;
 import java.lang.management.ManagementFactory;
@@ -18,12 +19,15 @@ final class ThreadModeMetrics implements MetricsSource {
     private final OpenConnections connections;
     private final Traffic traffic;
     private final AdmissionLedger admission;
+    private final TimedOutConnections timedOut;
     private final Channel server;
 
-    ThreadModeMetrics(OpenConnections connections, Traffic traffic, AdmissionLedger admission, Channel server) {
+    ThreadModeMetrics(OpenConnections connections, Traffic traffic, AdmissionLedger admission,
+            TimedOutConnections timedOut, Channel server) {
         this.connections = connections;
         this.traffic = traffic;
         this.admission = admission;
+        this.timedOut = timedOut;
         this.server = server;
     }
 
@@ -47,6 +51,11 @@ final class ThreadModeMetrics implements MetricsSource {
     @Override
     public Map<String, Long> refused() {
         return Map.of("per_ip_limit", admission.refusedTotal());
+    }
+
+    @Override
+    public Map<String, Long> timedOut() {
+        return timedOut.totals();
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.pipeline.OpenConnections;
 import dev.shout.server.metrics.Observability;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
+import dev.shout.server.pipeline.TimedOutConnections;
 import dev.shout.server.pipeline.Traffic;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -41,6 +42,8 @@ public final class ThreadModeServer {
         Traffic traffic = new Traffic();
         AdmissionLedger admission = new AdmissionLedger(config.maxConnections(), config.maxConnectionsPerIp());
         admission.reportRefusalsEverySecond(acceptor.next());
+        TimedOutConnections timedOut = new TimedOutConnections(config.connection());
+        timedOut.reportEverySecond(acceptor.next());
         try {
             Channel server = bind(new ServerBootstrap()
                     .group(acceptor, loops)
@@ -48,10 +51,10 @@ public final class ThreadModeServer {
                     .option(ChannelOption.SO_BACKLOG, config.backlog())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .handler(new AdmissionHandler(admission))
-                    .childHandler(new ShoutChannelInitializer(config.connection(), connections, traffic)));
+                    .childHandler(new ShoutChannelInitializer(config.connection(), connections, traffic, timedOut)));
             Optional<Channel> metrics = Observability.start(config.metrics(), acceptor.next(),
-                    transport.serverChannelClass(), new ThreadModeMetrics(connections, traffic, admission, server),
-                    false);
+                    transport.serverChannelClass(),
+                    new ThreadModeMetrics(connections, traffic, admission, timedOut, server), false);
             log.info("shout listening on {} (mode=thread, transform={}, transport={}, threads={})",
                     ServerStartException.listening(config.host(), server.localAddress()),
                     config.transform(), transport, config.threads());

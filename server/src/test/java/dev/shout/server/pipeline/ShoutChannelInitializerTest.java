@@ -44,7 +44,7 @@ class ShoutChannelInitializerTest {
     void leavesTheIdleTimeoutOutWhenItIsOff() {
         ConnectionPolicy noIdleTimeout = new ConnectionPolicy(TransformKind.UPPER, Duration.ZERO,
                 Duration.ofSeconds(30), 65_536, Duration.ofMinutes(1));
-        EmbeddedChannel ch = new EmbeddedChannel(new ShoutChannelInitializer(noIdleTimeout, connections, new Traffic()));
+        EmbeddedChannel ch = new EmbeddedChannel(EmbeddedChannels.initializer(noIdleTimeout, connections));
         channels.add(ch);
         assertEquals(List.of(Traffic.class, StalledReaderHandler.class, BackpressureHandler.class,
                 TransformHandler.class, ConnectionErrorHandler.class), handlerClasses(ch));
@@ -89,8 +89,7 @@ class ShoutChannelInitializerTest {
         try {
             NioSocketChannel ch = new NioSocketChannel();
             ch.config().setAllowHalfClosure(false).setTcpNoDelay(false);
-            ch.pipeline().addLast(new ShoutChannelInitializer(EmbeddedChannels.policy(TransformKind.ECHO), connections,
-                    new Traffic()));
+            ch.pipeline().addLast(EmbeddedChannels.initializer(EmbeddedChannels.policy(TransformKind.ECHO), connections));
             group.register(ch).syncUninterruptibly();
             try {
                 assertEquals(Boolean.TRUE, ch.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE));

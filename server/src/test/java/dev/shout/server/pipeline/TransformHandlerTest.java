@@ -1,24 +1,27 @@
 package dev.shout.server.pipeline;
 
 import static dev.shout.server.pipeline.EmbeddedChannels.E_ACUTE_LEAD;
+import static dev.shout.server.pipeline.EmbeddedChannels.assertTimesOutAfter;
 import static dev.shout.server.pipeline.EmbeddedChannels.bytes;
 import static dev.shout.server.pipeline.EmbeddedChannels.connection;
 import static dev.shout.server.pipeline.EmbeddedChannels.holdingHalfACharacter;
+import static dev.shout.server.pipeline.EmbeddedChannels.initializer;
 import static dev.shout.server.pipeline.EmbeddedChannels.sent;
 import static dev.shout.server.pipeline.EmbeddedChannels.sentText;
+import static dev.shout.server.pipeline.EmbeddedChannels.stall;
 import static dev.shout.server.pipeline.EmbeddedChannels.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shout.server.pipeline.EmbeddedChannels.StalledPeer;
 import dev.shout.server.transform.TransformKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class TransformHandlerTest {
 
+    private final TimedOutConnections timedOut = new TimedOutConnections(EmbeddedChannels.policy(TransformKind.UPPER));
     private EmbeddedChannel ch;
 
     @AfterEach
@@ -82,6 +86,17 @@ class TransformHandlerTest {
         peer.resume();
         assertEquals("HELLO", sentText(socket));
         assertFalse(socket.isOpen());
+    }
+
+    @Test
+    void halfClosedClientThatReadsNothingIsClosedAfterTheHalfClosedTimeoutAndCounted() {
+        SocketLikeChannel socket = socket();
+        socket.freezeTime();
+        stall(socket);
+        socket.writeInbound(utf8("hello"));
+        socket.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertTimesOutAfter(socket, EmbeddedChannels.policy(TransformKind.UPPER).halfClosedTimeout(), timedOut,
+                TimedOutConnections.Cause.HALF_CLOSED);
     }
 
     @Test
@@ -149,45 +164,9 @@ class TransformHandlerTest {
 
     private SocketLikeChannel socket() {
         SocketLikeChannel socket = new SocketLikeChannel(
-                new ShoutChannelInitializer(EmbeddedChannels.policy(TransformKind.UPPER), new OpenConnections(),
-                        new Traffic()));
+                initializer(EmbeddedChannels.policy(TransformKind.UPPER), new OpenConnections(), timedOut));
         ch = socket;
         return socket;
-    }
-
-    /** Puts a peer that does not read in front of the channel's wire. */
-    private static StalledPeer stall(EmbeddedChannel channel) {
-        StalledPeer peer = new StalledPeer();
-        channel.pipeline().addFirst(peer);
-        return peer;
-    }
-
-    /**
-     * A client that is not reading: flushes stop short of the wire until {@link #resume()}, so
-     * what the server writes stays owed in its outbound buffer, as on a socket whose peer's
-     * receive window is full.
-     */
-    private static final class StalledPeer extends ChannelOutboundHandlerAdapter {
-
-        private ChannelHandlerContext ctx;
-        private boolean stalled = true;
-
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            this.ctx = ctx;
-        }
-
-        @Override
-        public void flush(ChannelHandlerContext ctx) {
-            if (!stalled) {
-                ctx.flush();
-            }
-        }
-
-        void resume() {
-            stalled = false;
-            ctx.flush();
-        }
     }
 
     /** An EmbeddedChannel that can shut its output, as a TCP socket ({@link DuplexChannel}) can. */

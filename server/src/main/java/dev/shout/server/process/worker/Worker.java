@@ -6,6 +6,8 @@ import dev.shout.server.ShutdownSignals;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.pipeline.OpenConnections;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
+import dev.shout.server.pipeline.TimedOutConnections;
+import dev.shout.server.pipeline.TimedOutConnections.Cause;
 import dev.shout.server.pipeline.Traffic;
 import dev.shout.server.process.link.DescriptorPairing;
 import dev.shout.server.process.link.LinkCodec;
@@ -61,8 +63,10 @@ final class Worker {
             LinkReporter reporter = new LinkReporter(messages);
             OpenConnections connections = new OpenConnections();
             Traffic traffic = new Traffic();
-            ConnectionAdopter adopter = new ConnectionAdopter(
-                    loops, new ShoutChannelInitializer(config.connection(), connections, traffic), reporter);
+            TimedOutConnections timedOut = new TimedOutConnections(config.connection());
+            timedOut.reportEverySecond(linkLoop.next());
+            ConnectionAdopter adopter = new ConnectionAdopter(loops,
+                    new ShoutChannelInitializer(config.connection(), connections, traffic, timedOut), reporter);
             DescriptorPairing pairing = new DescriptorPairing(adopter::paired);
             messages.pipeline().addLast(new LinkCodec(Sender.MASTER),
                     new WorkerLinkHandler(pairing, new RemoteAdmission(reporter), reporter));
@@ -77,7 +81,8 @@ final class Worker {
             reporter.hello(BuildVersion.current());
             messages.config().setAutoRead(true);
             descriptors.config().setAutoRead(true);
-            reporter.startHeartbeats(connections, traffic, () -> new TimedOut(0, 0, 0));
+            reporter.startHeartbeats(connections, traffic, () -> new TimedOut(timedOut.total(Cause.IDLE),
+                    timedOut.total(Cause.HALF_CLOSED), timedOut.total(Cause.WRITE)));
             log.info("worker ready (pid {}, {} event loops)", ProcessHandle.current().pid(), config.threads());
             signals.awaitShutdown();
             if (masterGone) {
