@@ -43,6 +43,8 @@ class HardeningTimeoutsTest {
     private static final int SMALL_WINDOW = 4096;
     /** The slowly reading client takes this much every 50 ms: its reply takes some seconds, the timeout one. */
     private static final int SLOW_READ = 64 << 10;
+    /** For the slowly reading client: 60 times its pause between reads, and about half its reply's time. */
+    private static final Duration PATIENT_HALF_CLOSED_TIMEOUT = Duration.ofSeconds(3);
 
     @RegisterExtension
     static final Servers servers = new Servers("timeouts", "--metrics-port", "0");
@@ -53,7 +55,12 @@ class HardeningTimeoutsTest {
 
     /** Idle timeout off; the server may owe up to 64 MiB, so it reads what the clients send, half-close included, at once. */
     private static LeakCheckedServer halfClosedServer(ServerMode mode) {
-        return servers.get(mode, "--idle-timeout", "0", "--half-closed-timeout", "1s", "--max-pending-bytes", "67108864");
+        return halfClosedServer(mode, TIMEOUT);
+    }
+
+    private static LeakCheckedServer halfClosedServer(ServerMode mode, Duration halfClosedTimeout) {
+        return servers.get(mode, "--idle-timeout", "0", "--half-closed-timeout",
+                halfClosedTimeout.toSeconds() + "s", "--max-pending-bytes", "67108864");
     }
 
     @ParameterizedTest
@@ -114,7 +121,10 @@ class HardeningTimeoutsTest {
     @ParameterizedTest
     @EnumSource(ServerMode.class)
     void aHalfClosedClientStillReadingGetsEveryByteItIsOwed(ServerMode mode) throws Exception {
-        LeakCheckedServer server = halfClosedServer(mode);
+        // The client reads every 50 ms and its reply takes about two of these timeouts. At 1 s, any
+        // one-second stall of this test's JVM (a collection on a loaded machine) read as the client
+        // stopping: the suite failed so once in both modes while the machine ran at a load of 15.
+        LeakCheckedServer server = halfClosedServer(mode, PATIENT_HALF_CLOSED_TIMEOUT);
         byte[] payload = Reference.randomText(new Random(8), OWED);
         ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
         try (Socket client = smallWindowClient(server.port())) {
