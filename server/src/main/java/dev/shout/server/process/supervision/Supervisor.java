@@ -1,5 +1,6 @@
 package dev.shout.server.process.supervision;
 
+import dev.shout.server.ExitCodes;
 import dev.shout.server.process.supervision.WorkerHandle.State;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -234,7 +235,7 @@ public final class Supervisor {
                 bootFailed();
                 restartLater(worker.slot(), RestartCause.BOOT_FAILURE);
             }
-        } else if (code == 0) {
+        } else if (code == ExitCodes.OK) {
             log.info("{} exited ({}) on its own SIGTERM{}", worker, how, replaced ? "" : ": replacing it");
             if (!replaced) {
                 restartLater(worker.slot(), RestartCause.SIGTERM);
