@@ -31,8 +31,8 @@ import sun.misc.Signal;
 
 /**
  * A worker process: connects its link's two sockets to the master, says hello, serves every
- * connection whose descriptor arrives with the common pipeline, and reports to the master. It drains on
- * SIGTERM and exits at once when the link closes, which means the master is gone.
+ * connection whose descriptor arrives with the common pipeline, and reports to the master. It
+ * drains on SIGTERM and exits at once when the link closes, which means the master is gone.
  */
 final class Worker {
 
