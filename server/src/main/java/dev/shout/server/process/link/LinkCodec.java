@@ -18,11 +18,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The framing of the link: a frame is a two-byte length, then the type byte, then the
@@ -36,20 +35,15 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
     /** The longest frame, its length field excluded. */
     public static final int MAX_FRAME_LENGTH = 512;
 
-    /** Every message of the protocol, as nginx lists its channel's commands: one row each. */
-    private static final List<Kind> KINDS = List.of(
-            new Kind(Hello.TYPE, Sender.WORKER, Hello.class, Hello::read),
-            new Kind(Heartbeat.TYPE, Sender.WORKER, Heartbeat.class, Heartbeat::read),
-            new Kind(Adopted.TYPE, Sender.WORKER, Adopted.class, Adopted::read),
-            new Kind(ArrivedClosed.TYPE, Sender.WORKER, ArrivedClosed.class, ArrivedClosed::read),
-            new Kind(Released.TYPE, Sender.WORKER, Released.class, Released::read),
-            new Kind(Draining.TYPE, Sender.WORKER, Draining.class, Draining::read),
-            new Kind(AdmissionRequest.TYPE, Sender.WORKER, AdmissionRequest.class, AdmissionRequest::read),
-            new Kind(ClientConnection.TYPE, Sender.MASTER, ClientConnection.class, ClientConnection::read),
-            new Kind(AdmissionAnswer.TYPE, Sender.MASTER, AdmissionAnswer.class, AdmissionAnswer::read));
-    private static final Map<Byte, Kind> BY_TYPE = KINDS.stream().collect(Collectors.toMap(Kind::type, kind -> kind));
-    private static final Map<Class<?>, Kind> BY_CLASS =
-            KINDS.stream().collect(Collectors.toMap(Kind::messageClass, kind -> kind));
+    private static final Kind[] BY_TYPE = new Kind[256];
+    private static final Map<Class<?>, Kind> BY_CLASS = new HashMap<>();
+
+    static {
+        for (Kind kind : Kind.values()) {
+            BY_TYPE[kind.type & 0xff] = kind;
+            BY_CLASS.put(kind.messageClass, kind);
+        }
+    }
 
     private final Sender peer;
     private boolean corrupted;
@@ -113,13 +107,13 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
         in.skipBytes(2);
         ByteBuf frame = in.readSlice(length);
         byte type = frame.readByte();
-        Kind kind = BY_TYPE.get(type);
+        Kind kind = BY_TYPE[type & 0xff];
         if (kind == null) {
             throw new LinkProtocolException(String.format("unknown message type 0x%02x", type));
         }
         LinkMessage message;
         try {
-            message = kind.reader().apply(frame);
+            message = kind.read(frame);
         } catch (IndexOutOfBoundsException e) {
             throw new LinkProtocolException(String.format("message type 0x%02x cut short (%d bytes)", type, length));
         } catch (IllegalArgumentException e) {
@@ -145,9 +139,54 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
         return kind;
     }
 
-    /** A message's type byte, its sender, its class and how its fields are read. */
-    record Kind(byte type, Sender sender, Class<? extends LinkMessage> messageClass,
-            Function<ByteBuf, LinkMessage> reader) {
+    /**
+     * Every message of the protocol, as nginx lists its channel's commands: its type byte, its
+     * sender, its class and how its fields are read. Plain code, no lambdas: a worker's first
+     * frames are written and read while both JVMs are still starting, and bootstrapping a dozen
+     * lambdas there cost a few hundred milliseconds of a worker's start-up.
+     */
+    enum Kind {
+        HELLO(Hello.TYPE, Sender.WORKER, Hello.class),
+        HEARTBEAT(Heartbeat.TYPE, Sender.WORKER, Heartbeat.class),
+        ADOPTED(Adopted.TYPE, Sender.WORKER, Adopted.class),
+        ARRIVED_CLOSED(ArrivedClosed.TYPE, Sender.WORKER, ArrivedClosed.class),
+        RELEASED(Released.TYPE, Sender.WORKER, Released.class),
+        DRAINING(Draining.TYPE, Sender.WORKER, Draining.class),
+        ADMISSION_REQUEST(AdmissionRequest.TYPE, Sender.WORKER, AdmissionRequest.class),
+        CLIENT_CONNECTION(ClientConnection.TYPE, Sender.MASTER, ClientConnection.class),
+        ADMISSION_ANSWER(AdmissionAnswer.TYPE, Sender.MASTER, AdmissionAnswer.class);
+
+        private final byte type;
+        private final Sender sender;
+        private final Class<? extends LinkMessage> messageClass;
+
+        Kind(byte type, Sender sender, Class<? extends LinkMessage> messageClass) {
+            this.type = type;
+            this.sender = sender;
+            this.messageClass = messageClass;
+        }
+
+        byte type() {
+            return type;
+        }
+
+        Sender sender() {
+            return sender;
+        }
+
+        LinkMessage read(ByteBuf in) {
+            return switch (this) {
+                case HELLO -> Hello.read(in);
+                case HEARTBEAT -> Heartbeat.read(in);
+                case ADOPTED -> Adopted.read(in);
+                case ARRIVED_CLOSED -> ArrivedClosed.read(in);
+                case RELEASED -> Released.read(in);
+                case DRAINING -> Draining.read(in);
+                case ADMISSION_REQUEST -> AdmissionRequest.read(in);
+                case CLIENT_CONNECTION -> ClientConnection.read(in);
+                case ADMISSION_ANSWER -> AdmissionAnswer.read(in);
+            };
+        }
     }
 
     static void writeString(ByteBuf out, String value) {
