@@ -3,12 +3,7 @@ package dev.shout.server.pipeline;
 import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.config.DurationConverter;
 import io.netty.util.concurrent.EventExecutor;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +17,7 @@ public final class TimedOutConnections {
     private static final Logger log = LoggerFactory.getLogger(TimedOutConnections.class);
 
     /** The timeout that closed a connection; {@link #label()} names it in the metrics. */
-    public enum Cause {
+    public enum Cause implements ReasonCounts.Reason {
         /** {@code --idle-timeout}: nothing sent or received. */
         IDLE("idle"),
         /** {@code --half-closed-timeout}: the client half-closed and stopped reading. */
@@ -36,57 +31,43 @@ public final class TimedOutConnections {
             this.label = label;
         }
 
+        @Override
         public String label() {
             return label;
         }
     }
 
     private final ConnectionPolicy policy;
-    private final Map<Cause, AtomicLong> lastSecond = new EnumMap<>(Cause.class);
-    private final Map<Cause, LongAdder> total = new EnumMap<>(Cause.class);
+    private final ReasonCounts<Cause> counts = new ReasonCounts<>(Cause.class);
 
     /** @param policy the timeouts, quoted in the summary lines */
     public TimedOutConnections(ConnectionPolicy policy) {
         this.policy = policy;
-        for (Cause cause : Cause.values()) {
-            lastSecond.put(cause, new AtomicLong());
-            total.put(cause, new LongAdder());
-        }
     }
 
     /** Counts one connection closed by {@code cause}; called from any event loop. */
     void closed(Cause cause) {
-        lastSecond.get(cause).incrementAndGet();
-        total.get(cause).increment();
+        counts.count(cause);
     }
 
     /** Connections {@code cause} closed since this process started. */
     public long total(Cause cause) {
-        return total.get(cause).sum();
+        return counts.total(cause);
     }
 
     /** Connections closed since this process started, by {@link Cause#label()}, every cause present. */
     public Map<String, Long> totals() {
-        Map<String, Long> totals = new LinkedHashMap<>();
-        total.forEach((cause, count) -> totals.put(cause.label(), count.sum()));
-        return totals;
+        return counts.totals();
     }
 
     /** Logs, once a second on {@code executor}, how many connections each timeout closed in that second. */
     public void reportEverySecond(EventExecutor executor) {
-        executor.scheduleAtFixedRate(() -> takeLastSecond().forEach(this::report), 1, 1, TimeUnit.SECONDS);
+        counts.reportEverySecond(executor, this::report);
     }
 
     /** The causes that closed connections since the last call, with how many; resets the count. */
     Map<Cause, Long> takeLastSecond() {
-        Map<Cause, Long> closed = new EnumMap<>(Cause.class);
-        lastSecond.forEach((cause, count) -> {
-            long n = count.getAndSet(0);
-            if (n > 0) {
-                closed.put(cause, n);
-            }
-        });
-        return closed;
+        return counts.takeLastSecond();
     }
 
     private void report(Cause cause, long closed) {
