@@ -40,7 +40,7 @@ public final class ThreadModeServer {
         EventLoopGroup loops = transport.newGroup(config.threads(), "io");
         OpenConnections connections = new OpenConnections();
         Traffic traffic = new Traffic();
-        AdmissionLedger admission = new AdmissionLedger(config.maxConnections(), config.maxConnectionsPerIp());
+        AdmissionLedger admission = AdmissionLedger.of(config);
         admission.reportRefusalsEverySecond(acceptor.next());
         TimedOutConnections timedOut = new TimedOutConnections(config.connection());
         timedOut.reportEverySecond(acceptor.next());

@@ -40,7 +40,7 @@ class MasterLinkHandlerTest {
 
     MasterLinkHandlerTest() {
         messages.pipeline().addLast(new LinkCodec(Sender.WORKER), new MasterLinkHandler(link, pool.supervisor(),
-                new Dispatcher(new AdmissionLedger(10, 0), slot -> totals, 10), totals));
+                new Dispatcher(new AdmissionLedger(10, 0, peer -> false), slot -> totals, 10), totals));
     }
 
     @AfterEach
