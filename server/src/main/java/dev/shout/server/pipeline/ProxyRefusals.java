@@ -1,0 +1,83 @@
+package dev.shout.server.pipeline;
+
+import dev.shout.server.config.DurationConverter;
+import dev.shout.server.config.ProxyProtocolPolicy;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connections the PROXY protocol refused, by reason. Counted, not logged one by one (a scanner
+ * that reaches the port from outside the balancers would otherwise flood the log): one summary
+ * line a second per reason, and the totals feed {@code shout_connections_refused_total}.
+ */
+public final class ProxyRefusals {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyRefusals.class);
+
+    /** Why a connection was refused; {@link #label()} names it in the metrics. */
+    public enum Reason implements ReasonCounts.Reason {
+        /** Its peer is not in {@code --proxy-trusted}. */
+        UNTRUSTED("untrusted_proxy"),
+        /** It began with something that is not a PROXY header of the version configured. */
+        BAD_HEADER("bad_proxy_header"),
+        /** Its whole header did not come within {@code --proxy-header-timeout}. */
+        HEADER_TIMEOUT("proxy_header_timeout");
+
+        private final String label;
+
+        Reason(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String label() {
+            return label;
+        }
+    }
+
+    private final ProxyProtocolPolicy policy;
+    private final ReasonCounts<Reason> counts = new ReasonCounts<>(Reason.class);
+
+    /** @param policy the protocol and its timeout, quoted in the summary lines */
+    public ProxyRefusals(ProxyProtocolPolicy policy) {
+        this.policy = policy;
+    }
+
+    /** Counts one connection refused for {@code reason}; called from any event loop. */
+    void refused(Reason reason) {
+        counts.count(reason);
+    }
+
+    /** Connections refused for {@code reason} since this process started. */
+    public long total(Reason reason) {
+        return counts.total(reason);
+    }
+
+    /** Connections refused since this process started, by {@link Reason#label()}, every reason present. */
+    public Map<String, Long> totals() {
+        return counts.totals();
+    }
+
+    /** Logs, once a second on {@code executor}, how many connections each reason refused in that second. */
+    public void reportEverySecond(EventExecutor executor) {
+        counts.reportEverySecond(executor, this::report);
+    }
+
+    /** The reasons that refused connections since the last call, with how many; resets the count. */
+    Map<Reason, Long> takeLastSecond() {
+        return counts.takeLastSecond();
+    }
+
+    private void report(Reason reason, long refused) {
+        switch (reason) {
+            case UNTRUSTED -> log.warn("refused {} connections in the last second: not from a balancer in"
+                    + " --proxy-trusted {}", refused, policy.trusted());
+            case BAD_HEADER -> log.warn("refused {} connections in the last second: no valid PROXY header"
+                    + " (--proxy-protocol {})", refused, policy.protocol());
+            case HEADER_TIMEOUT -> log.warn("refused {} connections in the last second: no whole PROXY header"
+                    + " within {} (--proxy-header-timeout)", refused, DurationConverter.format(policy.headerTimeout()));
+        }
+    }
+}
