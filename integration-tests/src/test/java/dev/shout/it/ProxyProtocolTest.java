@@ -143,9 +143,10 @@ class ProxyProtocolTest {
         }
         before.awaitCounted("bad_proxy_header");
         before.awaitSummary("no valid PROXY header \\(--proxy-protocol any\\)");
-        List<String> logged = server.log().subList(before.logLines, server.log().size());
-        assertEquals(List.of(), logged.stream().filter(line -> line.startsWith("\tat ")
-                || line.contains("Exception")).toList(), "a bad header was logged with its exception");
+        List<String> lines = server.log();
+        List<String> traces = lines.subList(before.logLines(), lines.size()).stream()
+                .filter(line -> line.startsWith("\tat ") || line.contains("Exception")).toList();
+        assertEquals(List.of(), traces, "a bad header was logged with its exception");
     }
 
     /** A connection from the balancer at 127.0.0.1 that has sent {@code header}. */
