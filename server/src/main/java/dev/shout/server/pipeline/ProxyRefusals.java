@@ -2,8 +2,6 @@ package dev.shout.server.pipeline;
 
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ProxyProtocolPolicy;
-import io.netty.util.concurrent.EventExecutor;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * that reaches the port from outside the balancers would otherwise flood the log): one summary
  * line a second per reason, and the totals feed {@code shout_connections_refused_total}.
  */
-public final class ProxyRefusals {
+public final class ProxyRefusals extends ReasonCounts<ProxyRefusals.Reason> {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyRefusals.class);
 
@@ -38,39 +36,20 @@ public final class ProxyRefusals {
     }
 
     private final ProxyProtocolPolicy policy;
-    private final ReasonCounts<Reason> counts = new ReasonCounts<>(Reason.class);
 
     /** @param policy the protocol and its timeout, quoted in the summary lines */
     public ProxyRefusals(ProxyProtocolPolicy policy) {
+        super(Reason.class);
         this.policy = policy;
     }
 
     /** Counts one connection refused for {@code reason}; called from any event loop. */
     void refused(Reason reason) {
-        counts.count(reason);
+        count(reason);
     }
 
-    /** Connections refused for {@code reason} since this process started. */
-    public long total(Reason reason) {
-        return counts.total(reason);
-    }
-
-    /** Connections refused since this process started, by {@link Reason#label()}, every reason present. */
-    public Map<String, Long> totals() {
-        return counts.totals();
-    }
-
-    /** Logs, once a second on {@code executor}, how many connections each reason refused in that second. */
-    public void reportEverySecond(EventExecutor executor) {
-        counts.reportEverySecond(executor, this::report);
-    }
-
-    /** The reasons that refused connections since the last call, with how many; resets the count. */
-    Map<Reason, Long> takeLastSecond() {
-        return counts.takeLastSecond();
-    }
-
-    private void report(Reason reason, long refused) {
+    @Override
+    void report(Reason reason, long refused) {
         switch (reason) {
             case UNTRUSTED -> log.warn("refused {} connections in the last second: not from a balancer in"
                     + " --proxy-trusted {}", refused, policy.trusted());

@@ -7,18 +7,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BiConsumer;
 
 /**
- * Counts, by reason, of something that can come in floods: connections a timeout closed, or
- * that the PROXY protocol refused. The totals since the process started feed the metrics; the
- * last second's become one summary line a second per reason, never a line per event. Safe to
- * count from any event loop.
+ * Counts, by reason, of connections ended in ways that can come in floods: closed by a timeout,
+ * refused by the PROXY protocol. The totals since the process started feed the metrics; the
+ * last second's become one summary line a second per reason, never a line per connection. Safe
+ * to count from any event loop; subclasses say only what each summary line reads.
  */
-final class ReasonCounts<R extends Enum<R> & ReasonCounts.Reason> {
+public abstract sealed class ReasonCounts<R extends Enum<R> & ReasonCounts.Reason>
+        permits TimedOutConnections, ProxyRefusals {
 
     /** A reason's name in the metrics' {@code reason} label. */
-    interface Reason {
+    public interface Reason {
         String label();
     }
 
@@ -34,24 +34,31 @@ final class ReasonCounts<R extends Enum<R> & ReasonCounts.Reason> {
         }
     }
 
-    void count(R reason) {
+    /** Counts one connection ended for {@code reason}. */
+    final void count(R reason) {
         lastSecond.get(reason).incrementAndGet();
         total.get(reason).increment();
     }
 
-    long total(R reason) {
+    /** Connections ended for {@code reason} since this process started. */
+    public final long total(R reason) {
         return total.get(reason).sum();
     }
 
-    /** Every reason by its label, in declaration order, with its count since the process started. */
-    Map<String, Long> totals() {
+    /** Connections ended since this process started, by {@link Reason#label()}, every reason present. */
+    public final Map<String, Long> totals() {
         Map<String, Long> totals = new LinkedHashMap<>();
         total.forEach((reason, count) -> totals.put(reason.label(), count.sum()));
         return totals;
     }
 
+    /** Logs, once a second on {@code executor}, a line for each reason counted in that second. */
+    public final void reportEverySecond(EventExecutor executor) {
+        executor.scheduleAtFixedRate(() -> takeLastSecond().forEach(this::report), 1, 1, TimeUnit.SECONDS);
+    }
+
     /** The reasons counted since the last call, with how many; resets the count. */
-    Map<R, Long> takeLastSecond() {
+    final Map<R, Long> takeLastSecond() {
         Map<R, Long> counted = new LinkedHashMap<>();
         lastSecond.forEach((reason, count) -> {
             long n = count.getAndSet(0);
@@ -62,8 +69,6 @@ final class ReasonCounts<R extends Enum<R> & ReasonCounts.Reason> {
         return counted;
     }
 
-    /** Gives {@code report}, once a second on {@code executor}, each reason counted in that second. */
-    void reportEverySecond(EventExecutor executor, BiConsumer<R, Long> report) {
-        executor.scheduleAtFixedRate(() -> takeLastSecond().forEach(report), 1, 1, TimeUnit.SECONDS);
-    }
+    /** Logs the summary line of {@code count} connections ended for {@code reason} in the last second. */
+    abstract void report(R reason, long count);
 }

@@ -2,8 +2,6 @@ package dev.shout.server.pipeline;
 
 import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.config.DurationConverter;
-import io.netty.util.concurrent.EventExecutor;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * counted, not logged one by one: a flood of them (clients that vanished, probes that never
  * speak) becomes one summary line a second per cause, and the totals feed the metrics.
  */
-public final class TimedOutConnections {
+public final class TimedOutConnections extends ReasonCounts<TimedOutConnections.Cause> {
 
     private static final Logger log = LoggerFactory.getLogger(TimedOutConnections.class);
 
@@ -38,39 +36,20 @@ public final class TimedOutConnections {
     }
 
     private final ConnectionPolicy policy;
-    private final ReasonCounts<Cause> counts = new ReasonCounts<>(Cause.class);
 
     /** @param policy the timeouts, quoted in the summary lines */
     public TimedOutConnections(ConnectionPolicy policy) {
+        super(Cause.class);
         this.policy = policy;
     }
 
     /** Counts one connection closed by {@code cause}; called from any event loop. */
     void closed(Cause cause) {
-        counts.count(cause);
+        count(cause);
     }
 
-    /** Connections {@code cause} closed since this process started. */
-    public long total(Cause cause) {
-        return counts.total(cause);
-    }
-
-    /** Connections closed since this process started, by {@link Cause#label()}, every cause present. */
-    public Map<String, Long> totals() {
-        return counts.totals();
-    }
-
-    /** Logs, once a second on {@code executor}, how many connections each timeout closed in that second. */
-    public void reportEverySecond(EventExecutor executor) {
-        counts.reportEverySecond(executor, this::report);
-    }
-
-    /** The causes that closed connections since the last call, with how many; resets the count. */
-    Map<Cause, Long> takeLastSecond() {
-        return counts.takeLastSecond();
-    }
-
-    private void report(Cause cause, long closed) {
+    @Override
+    void report(Cause cause, long closed) {
         switch (cause) {
             case IDLE -> log.info("closed {} connections in the last second: idle for {} (--idle-timeout)",
                     closed, DurationConverter.format(policy.idleTimeout()));
