@@ -79,13 +79,13 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
         InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
         if (!policy.trusts(peer.getAddress())) {
             log.debug("{} is not from a trusted balancer: closing", ctx.channel());
-            refuse(ctx, Reason.UNTRUSTED);
+            refuse(ctx, Reason.UNTRUSTED_PROXY);
             return;
         }
         headerTimeout = ctx.executor().schedule(() -> {
             log.debug("{} sent no whole PROXY header within {}: closing", ctx.channel(),
                     DurationConverter.format(policy.headerTimeout()));
-            refuse(ctx, Reason.HEADER_TIMEOUT);
+            refuse(ctx, Reason.PROXY_HEADER_TIMEOUT);
         }, policy.headerTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -124,7 +124,7 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof DecoderException) {
             if (state == State.AWAITING_HEADER) {
                 log.debug("{} sent a bad PROXY header: {}", ctx.channel(), cause.getMessage());
-                refuse(ctx, Reason.BAD_HEADER);
+                refuse(ctx, Reason.BAD_PROXY_HEADER);
             }
             return;
         }
@@ -145,7 +145,7 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
         if (!policy.protocol().accepts(header.protocolVersion())) {
             log.debug("{} sent a PROXY {} header (expected: --proxy-protocol {}): closing", ctx.channel(),
                     header.protocolVersion(), policy.protocol());
-            refuse(ctx, Reason.BAD_HEADER);
+            refuse(ctx, Reason.BAD_PROXY_HEADER);
             return;
         }
         Optional<InetSocketAddress> client = clientOf(header);

@@ -17,22 +17,11 @@ public final class ProxyRefusals extends ReasonCounts<ProxyRefusals.Reason> {
     /** Why a connection was refused; {@link #label()} names it in the metrics. */
     public enum Reason implements ReasonCounts.Reason {
         /** Its peer is not in {@code --proxy-trusted}. */
-        UNTRUSTED("untrusted_proxy"),
+        UNTRUSTED_PROXY,
         /** It began with something that is not a PROXY header of the version configured. */
-        BAD_HEADER("bad_proxy_header"),
+        BAD_PROXY_HEADER,
         /** Its whole header did not come within {@code --proxy-header-timeout}. */
-        HEADER_TIMEOUT("proxy_header_timeout");
-
-        private final String label;
-
-        Reason(String label) {
-            this.label = label;
-        }
-
-        @Override
-        public String label() {
-            return label;
-        }
+        PROXY_HEADER_TIMEOUT
     }
 
     private final ProxyProtocolPolicy policy;
@@ -51,11 +40,11 @@ public final class ProxyRefusals extends ReasonCounts<ProxyRefusals.Reason> {
     @Override
     void report(Reason reason, long refused) {
         switch (reason) {
-            case UNTRUSTED -> log.warn("refused {} connections in the last second: not from a balancer in"
+            case UNTRUSTED_PROXY -> log.warn("refused {} connections in the last second: not from a balancer in"
                     + " --proxy-trusted {}", refused, policy.trusted());
-            case BAD_HEADER -> log.warn("refused {} connections in the last second: no valid PROXY header"
+            case BAD_PROXY_HEADER -> log.warn("refused {} connections in the last second: no valid PROXY header"
                     + " (--proxy-protocol {})", refused, policy.protocol());
-            case HEADER_TIMEOUT -> log.warn("refused {} connections in the last second: no whole PROXY header"
+            case PROXY_HEADER_TIMEOUT -> log.warn("refused {} connections in the last second: no whole PROXY header"
                     + " within {} (--proxy-header-timeout)", refused, DurationConverter.format(policy.headerTimeout()));
         }
     }

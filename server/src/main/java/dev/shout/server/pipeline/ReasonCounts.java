@@ -3,6 +3,7 @@ package dev.shout.server.pipeline;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,9 +18,13 @@ import java.util.concurrent.atomic.LongAdder;
 public abstract sealed class ReasonCounts<R extends Enum<R> & ReasonCounts.Reason>
         permits TimedOutConnections, ProxyRefusals {
 
-    /** A reason's name in the metrics' {@code reason} label. */
+    /** A reason, an enum constant: its name in lower case is its metrics label ({@code HALF_CLOSED}: {@code half_closed}). */
     public interface Reason {
-        String label();
+        String name();
+
+        default String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     private final Map<R, AtomicLong> lastSecond;

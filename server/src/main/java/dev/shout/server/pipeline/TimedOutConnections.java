@@ -17,22 +17,11 @@ public final class TimedOutConnections extends ReasonCounts<TimedOutConnections.
     /** The timeout that closed a connection; {@link #label()} names it in the metrics. */
     public enum Cause implements ReasonCounts.Reason {
         /** {@code --idle-timeout}: nothing sent or received. */
-        IDLE("idle"),
+        IDLE,
         /** {@code --half-closed-timeout}: the client half-closed and stopped reading. */
-        HALF_CLOSED("half_closed"),
+        HALF_CLOSED,
         /** {@code --write-timeout}: the client stopped reading what it is owed. */
-        WRITE("write");
-
-        private final String label;
-
-        Cause(String label) {
-            this.label = label;
-        }
-
-        @Override
-        public String label() {
-            return label;
-        }
+        WRITE
     }
 
     private final ConnectionPolicy policy;

@@ -85,9 +85,9 @@ final class MasterMetrics implements MetricsSource {
         }
         Map<String, Long> refused = new LinkedHashMap<>();
         refused.put(PER_IP_LIMIT, admission.refusedTotal());
-        refused.put(Reason.UNTRUSTED.label(), proxy.untrusted());
-        refused.put(Reason.BAD_HEADER.label(), proxy.badHeader());
-        refused.put(Reason.HEADER_TIMEOUT.label(), proxy.headerTimeout());
+        refused.put(Reason.UNTRUSTED_PROXY.label(), proxy.untrusted());
+        refused.put(Reason.BAD_PROXY_HEADER.label(), proxy.badHeader());
+        refused.put(Reason.PROXY_HEADER_TIMEOUT.label(), proxy.headerTimeout());
         return refused;
     }
 

@@ -121,23 +121,23 @@ class ProxyHeaderHandlerTest {
         EmbeddedChannel ch = connection(ProxyProtocol.V1, BALANCER);
         ch.writeInbound(Unpooled.wrappedBuffer(
                 v2(HAProxyCommand.PROXY, HAProxyProxiedProtocol.TCP4, "203.0.113.7", "192.0.2.10"), utf8("hi")));
-        assertRefused(ch, ProxyRefusals.Reason.BAD_HEADER);
+        assertRefused(ch, ProxyRefusals.Reason.BAD_PROXY_HEADER);
     }
 
     @Test
     void garbageIsABadHeaderCountedOnceAndNeverPassedOnAsAnError() {
         EmbeddedChannel ch = connection(ProxyProtocol.ANY, BALANCER);
         ch.writeInbound(utf8("GET / HTTP/1.1\r\nHost: shout\r\n\r\n"));
-        assertRefused(ch, ProxyRefusals.Reason.BAD_HEADER);
+        assertRefused(ch, ProxyRefusals.Reason.BAD_PROXY_HEADER);
         ch.finishAndReleaseAll();
-        assertEquals(1, refusals.total(ProxyRefusals.Reason.BAD_HEADER));
+        assertEquals(1, refusals.total(ProxyRefusals.Reason.BAD_PROXY_HEADER));
     }
 
     @Test
     void aHeaderLongerThanAV1LineIsABadHeader() {
         EmbeddedChannel ch = connection(ProxyProtocol.ANY, BALANCER);
         ch.writeInbound(utf8("PROXY TCP4 " + "1".repeat(200)));
-        assertRefused(ch, ProxyRefusals.Reason.BAD_HEADER);
+        assertRefused(ch, ProxyRefusals.Reason.BAD_PROXY_HEADER);
     }
 
     @Test
@@ -147,7 +147,7 @@ class ProxyHeaderHandlerTest {
         after(ch, 999);
         assertTrue(ch.isOpen(), "closed before its header timeout");
         after(ch, 1);
-        assertRefused(ch, ProxyRefusals.Reason.HEADER_TIMEOUT);
+        assertRefused(ch, ProxyRefusals.Reason.PROXY_HEADER_TIMEOUT);
     }
 
     @Test
@@ -163,7 +163,7 @@ class ProxyHeaderHandlerTest {
     @Test
     void aPeerThatIsNotATrustedBalancerIsClosedAtOnce() {
         EmbeddedChannel ch = connection(ProxyProtocol.ANY, new InetSocketAddress(address("192.0.2.99"), 40_000));
-        assertRefused(ch, ProxyRefusals.Reason.UNTRUSTED);
+        assertRefused(ch, ProxyRefusals.Reason.UNTRUSTED_PROXY);
         assertEquals(List.of(), admission.asked);
     }
 

@@ -51,9 +51,9 @@ final class LinkReporter {
                         traffic.sent(), memory.getHeapMemoryUsage().getUsed(),
                         new TimedOut(timedOut.total(Cause.IDLE), timedOut.total(Cause.HALF_CLOSED),
                                 timedOut.total(Cause.WRITE)),
-                        new ProxyRefused(proxyRefusals.total(ProxyRefusals.Reason.UNTRUSTED),
-                                proxyRefusals.total(ProxyRefusals.Reason.BAD_HEADER),
-                                proxyRefusals.total(ProxyRefusals.Reason.HEADER_TIMEOUT)))),
+                        new ProxyRefused(proxyRefusals.total(ProxyRefusals.Reason.UNTRUSTED_PROXY),
+                                proxyRefusals.total(ProxyRefusals.Reason.BAD_PROXY_HEADER),
+                                proxyRefusals.total(ProxyRefusals.Reason.PROXY_HEADER_TIMEOUT)))),
                 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
