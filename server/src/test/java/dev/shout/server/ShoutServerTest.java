@@ -41,7 +41,8 @@ class ShoutServerTest {
         assertEquals("", run.err());
         assertAll(Stream.of("--host=", "--port=", "--mode=", "--threads=", "--transform=", "--shutdown-timeout=",
                         "--backlog=", "--workers=", "--worker-jvm-opts=", "--max-connections=",
-                        "--connections-per-worker=", "--worker-timeout=", "-h, --help", "-V, --version")
+                        "--connections-per-worker=", "--worker-timeout=", "--proxy-protocol=", "--proxy-trusted=",
+                        "--proxy-header-timeout=", "-h, --help", "-V, --version")
                 .map(flag -> () -> assertTrue(run.out().contains(flag), flag + " missing from --help")));
     }
 
