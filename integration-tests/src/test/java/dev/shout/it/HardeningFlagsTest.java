@@ -34,7 +34,13 @@ class HardeningFlagsTest {
                 Arguments.of("--max-pending-bytes", "100", "--max-pending-bytes: 100 (expected: 1024..67108864)"),
                 Arguments.of("--max-pending-bytes", "67108865",
                         "--max-pending-bytes: 67108865 (expected: 1024..67108864)"),
-                Arguments.of("--write-timeout", "-5s", "--write-timeout: -5s (expected: > 0)"));
+                Arguments.of("--write-timeout", "-5s", "--write-timeout: -5s (expected: > 0)"),
+                Arguments.of("--proxy-protocol", "v2", "--proxy-trusted: required with --proxy-protocol v2"),
+                Arguments.of("--proxy-trusted", "10.0.0.0/33",
+                        "--proxy-trusted: 10.0.0.0/33 (expected: a CIDR like 10.0.0.0/8 or fd00::/8)"),
+                Arguments.of("--proxy-trusted", "gateway.local",
+                        "--proxy-trusted: gateway.local (expected: a CIDR like 10.0.0.0/8 or fd00::/8)"),
+                Arguments.of("--proxy-header-timeout", "0", "--proxy-header-timeout: 0s (expected: > 0)"));
         return Stream.of(ServerMode.values()).flatMap(mode -> cases.stream()
                 .map(c -> Arguments.of(mode, c.get()[0], c.get()[1], c.get()[2])));
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,11 +41,14 @@ final class LeakCheckedServer implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    /** {@code --proxy-protocol}'s version if it is on: then only a header from 127.0.0.1 gets a connection served. */
+    private final Optional<String> proxyProtocol;
     private int port;
 
-    private LeakCheckedServer(Process process, Path log) {
+    private LeakCheckedServer(Process process, Path log, Optional<String> proxyProtocol) {
         this.process = process;
         this.log = log;
+        this.proxyProtocol = proxyProtocol;
     }
 
     /**
@@ -63,7 +67,7 @@ final class LeakCheckedServer implements AutoCloseable {
         try {
             Files.createDirectories(LOGS);
             server = new LeakCheckedServer(new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start(), log);
+                    .redirectOutput(log.toFile()).start(), log, proxyProtocol(flags));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -174,12 +178,22 @@ final class LeakCheckedServer implements AutoCloseable {
      * Held open together, the connections spread over every worker (the master picks the least
      * loaded); each comes from its own address, {@code first} on, so that no
      * {@code --max-connections-per-ip} refuses it, however late the server counts a closed one out.
+     * With the PROXY protocol on, each comes from a balancer at 127.0.0.1 (which the tests trust)
+     * whose header names that address.
      */
     private void pingFromConnectionsHeldTogether(int first, int count) throws IOException {
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = first; i < first + count; i++) {
-                sockets.add(LoopbackAddresses.connectFrom(LoopbackAddresses.other(i), port));
+                String client = LoopbackAddresses.other(i);
+                if (proxyProtocol.isEmpty()) {
+                    sockets.add(LoopbackAddresses.connectFrom(client, port));
+                } else {
+                    Socket socket = LoopbackAddresses.connectFrom("127.0.0.1", port);
+                    sockets.add(socket);
+                    socket.getOutputStream()
+                            .write(ProxyHeaders.forVersion(proxyProtocol.get(), client, 40_000 + i, port));
+                }
             }
             for (Socket socket : sockets) {
                 socket.getOutputStream().write("ping\n".getBytes(UTF_8));
@@ -190,6 +204,12 @@ final class LeakCheckedServer implements AutoCloseable {
                 socket.close();
             }
         }
+    }
+
+    /** The version {@code flags} turn the PROXY protocol on with, if they do. */
+    private static Optional<String> proxyProtocol(List<String> flags) {
+        int at = flags.indexOf("--proxy-protocol");
+        return at < 0 || flags.get(at + 1).equals("off") ? Optional.empty() : Optional.of(flags.get(at + 1));
     }
 
     private static void collectGarbage(long pid) {

@@ -1,9 +1,12 @@
 package dev.shout.server;
 
+import dev.shout.server.config.Cidr;
 import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.MetricsConfig;
 import dev.shout.server.config.Mode;
+import dev.shout.server.config.ProxyProtocol;
+import dev.shout.server.config.ProxyProtocolPolicy;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.process.Master;
 import dev.shout.server.thread.ThreadModeServer;
@@ -11,6 +14,7 @@ import dev.shout.server.transform.TransformKind;
 import dev.shout.server.transport.ProcessIdentity;
 import dev.shout.server.transport.Transport;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
@@ -92,6 +96,23 @@ public final class ShoutServer implements Callable<Integer> {
             description = "Connections one client address may hold at once; more are closed at once."
                     + " 0: no limit. Default: ${DEFAULT-VALUE}")
     private int maxConnectionsPerIp;
+
+    @Option(names = "--proxy-protocol", paramLabel = "VERSION", defaultValue = "off",
+            description = "off, v1, v2 or any: connections from --proxy-trusted balancers begin with a PROXY"
+                    + " protocol header naming the real client, which limits, logs and metrics then use."
+                    + " Default: ${DEFAULT-VALUE}")
+    private ProxyProtocol proxyProtocol;
+
+    @Option(names = "--proxy-trusted", paramLabel = "CIDR", split = ",",
+            description = "With --proxy-protocol: the balancers whose headers are believed, e.g."
+                    + " 10.0.0.0/8,fd00::/8; a connection from anywhere else is closed at once")
+    private List<String> proxyTrusted = new ArrayList<>();
+
+    @Option(names = "--proxy-header-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "Close a balancer's connection that has not sent its whole PROXY header after this."
+                    + " Default: ${DEFAULT-VALUE}")
+    private Duration proxyHeaderTimeout;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "300s",
             converter = DurationConverter.class,
@@ -183,8 +204,10 @@ public final class ShoutServer implements Callable<Integer> {
         int defaultThreads = resolved == Mode.THREAD ? CPUS : 1;
         ConnectionPolicy connection = new ConnectionPolicy(
                 transform, idleTimeout, halfClosedTimeout, maxPendingBytes, writeTimeout);
+        ProxyProtocolPolicy proxy = new ProxyProtocolPolicy(proxyProtocol,
+                proxyTrusted.stream().map(Cidr::parse).toList(), proxyHeaderTimeout);
         return new ServerConfig(host, port, resolved, threads == null ? defaultThreads : threads, connection,
-                shutdownTimeout, backlog, workers == null ? CPUS : workers,
+                proxy, shutdownTimeout, backlog, workers == null ? CPUS : workers,
                 Arrays.stream(workerJvmOpts.trim().split("\\s+")).filter(opt -> !opt.isEmpty()).toList(),
                 maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout,
                 new MetricsConfig(metricsHost == null ? host : metricsHost,

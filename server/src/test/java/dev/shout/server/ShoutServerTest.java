@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shout.server.config.Cidr;
 import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.MetricsConfig;
 import dev.shout.server.config.Mode;
+import dev.shout.server.config.ProxyProtocol;
+import dev.shout.server.config.ProxyProtocolPolicy;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.transform.TransformKind;
 import java.io.PrintWriter;
@@ -38,7 +41,8 @@ class ShoutServerTest {
         assertEquals("", run.err());
         assertAll(Stream.of("--host=", "--port=", "--mode=", "--threads=", "--transform=", "--shutdown-timeout=",
                         "--backlog=", "--workers=", "--worker-jvm-opts=", "--max-connections=",
-                        "--connections-per-worker=", "--worker-timeout=", "-h, --help", "-V, --version")
+                        "--connections-per-worker=", "--worker-timeout=", "--proxy-protocol=", "--proxy-trusted=",
+                        "--proxy-header-timeout=", "-h, --help", "-V, --version")
                 .map(flag -> () -> assertTrue(run.out().contains(flag), flag + " missing from --help")));
     }
 
@@ -88,7 +92,8 @@ class ShoutServerTest {
         ConnectionPolicy connection = new ConnectionPolicy(TransformKind.ECHO, Duration.ofSeconds(300),
                 Duration.ofSeconds(30), 65_536, Duration.ofSeconds(60));
         ServerConfig expected = new ServerConfig(envOr("SHOUT_HOST", "127.0.0.1"), 0, Mode.THREAD, CPUS,
-                connection, new DurationConverter().convert(envOr("SHOUT_SHUTDOWN_TIMEOUT", "10s")), 1024,
+                connection, new ProxyProtocolPolicy(ProxyProtocol.OFF, List.of(), Duration.ofSeconds(5)),
+                new DurationConverter().convert(envOr("SHOUT_SHUTDOWN_TIMEOUT", "10s")), 1024,
                 CPUS, List.of(), 10_000, 1000, 10_000, Duration.ofSeconds(5),
                 new MetricsConfig(envOr("SHOUT_HOST", "127.0.0.1"), OptionalInt.empty(), Duration.ZERO), args);
         assertEquals(expected, ShoutServer.parse(args));
@@ -98,6 +103,27 @@ class ShoutServerTest {
     void parseSplitsTheWorkerJvmOptions() {
         ServerConfig config = ShoutServer.parse(List.of("--mode", "thread", "--worker-jvm-opts", " -Xmx128m  -Xss1m "));
         assertEquals(List.of("-Xmx128m", "-Xss1m"), config.workerJvmOpts());
+    }
+
+    @Test
+    void parseReadsTheProxyProtocolFlags() {
+        ServerConfig config = ShoutServer.parse(List.of("--mode", "thread", "--proxy-protocol", "V2",
+                "--proxy-trusted", "10.0.0.0/8,fd00::/8", "--proxy-trusted", "192.0.2.1",
+                "--proxy-header-timeout", "750ms"));
+        assertEquals(new ProxyProtocolPolicy(ProxyProtocol.V2, List.of(Cidr.parse("10.0.0.0/8"),
+                Cidr.parse("fd00::/8"), Cidr.parse("192.0.2.1/32")), Duration.ofMillis(750)), config.proxy());
+    }
+
+    @Test
+    void aProxyProtocolWithoutTrustedBalancersExitsTwoWithOneLine() {
+        assertUsageError(run("--mode", "thread", "--proxy-protocol", "any"),
+                "--proxy-trusted: required with --proxy-protocol any");
+    }
+
+    @Test
+    void aBadTrustedBlockExitsTwoWithOneLine() {
+        assertUsageError(run("--mode", "thread", "--proxy-protocol", "v1", "--proxy-trusted", "10.0.0.0/33"),
+                "--proxy-trusted: 10.0.0.0/33 (expected: a CIDR like 10.0.0.0/8 or fd00::/8)");
     }
 
     @Test

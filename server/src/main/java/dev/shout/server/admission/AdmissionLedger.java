@@ -1,5 +1,6 @@
 package dev.shout.server.admission;
 
+import dev.shout.server.config.ServerConfig;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * never refuses: when the ledger is {@link #full()} the acceptor stops accepting, clients wait in
  * the kernel's backlog, and it is told through {@link #onRoom} when a release makes room.
  *
+ * <p>A trusted balancer's connection is admitted at accept without a per-address charge
+ * ({@link #acquireAtAccept}): its client is not known until its PROXY header names it, and then
+ * it is admitted again under that address ({@link #tryAcquire}), so that the limit applies to
+ * clients, not to the balancer every one of them comes through.
+ *
  * <p>Safe to use from any thread: thread mode releases on each connection's own event loop.
  */
 public final class AdmissionLedger implements Admission {
@@ -32,20 +39,43 @@ public final class AdmissionLedger implements Admission {
 
     private final int maxConnections;
     private final int maxConnectionsPerIp;
+    private final Predicate<InetAddress> trustedBalancer;
     private final AtomicInteger admitted = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
     private final AtomicLong refusedThisSecond = new AtomicLong();
     private final LongAdder refusedTotal = new LongAdder();
     private final CopyOnWriteArrayList<Runnable> roomListeners = new CopyOnWriteArrayList<>();
 
-    /** @param maxConnectionsPerIp 0 for no per-address limit */
-    public AdmissionLedger(int maxConnections, int maxConnectionsPerIp) {
+    /**
+     * @param maxConnectionsPerIp 0 for no per-address limit
+     * @param trustedBalancer true for a peer whose connections begin with a PROXY header naming their client
+     */
+    public AdmissionLedger(int maxConnections, int maxConnectionsPerIp, Predicate<InetAddress> trustedBalancer) {
         if (maxConnections < 1 || maxConnectionsPerIp < 0) {
             throw new IllegalArgumentException("limits " + maxConnections + ", " + maxConnectionsPerIp
                     + " (expected: >= 1, >= 0)");
         }
         this.maxConnections = maxConnections;
         this.maxConnectionsPerIp = maxConnectionsPerIp;
+        this.trustedBalancer = trustedBalancer;
+    }
+
+    /** The ledger of a server run with {@code config}: thread mode's, or the master's. */
+    public static AdmissionLedger of(ServerConfig config) {
+        return new AdmissionLedger(config.maxConnections(), config.maxConnectionsPerIp(), config.proxy()::trusts);
+    }
+
+    /**
+     * Admits a connection just accepted from {@code peer}. A trusted balancer's counts against
+     * {@code --max-connections} only and is never refused: it is admitted again under its client's
+     * address once its header is read. Any other is admitted as {@link #tryAcquire} admits it.
+     */
+    public Optional<Permit> acquireAtAccept(InetAddress peer) {
+        if (trustedBalancer.test(peer)) {
+            admitted.incrementAndGet();
+            return Optional.of(new LedgerPermit(peer, false));
+        }
+        return tryAcquire(peer);
     }
 
     /** Admits a connection from {@code client} now, or refuses it when that address holds its limit. */
@@ -56,7 +86,7 @@ public final class AdmissionLedger implements Admission {
             return Optional.empty();
         }
         admitted.incrementAndGet();
-        return Optional.of(new LedgerPermit(client));
+        return Optional.of(new LedgerPermit(client, maxConnectionsPerIp > 0));
     }
 
     /** Answers at once: the ledger is here. */
@@ -105,8 +135,8 @@ public final class AdmissionLedger implements Admission {
         return taken[0];
     }
 
-    private void release(InetAddress client) {
-        if (maxConnectionsPerIp > 0) {
+    private void release(InetAddress client, boolean perAddress) {
+        if (perAddress) {
             perIp.computeIfPresent(client, (address, count) -> count == 1 ? null : count - 1);
         }
         if (admitted.decrementAndGet() < maxConnections) {
@@ -117,10 +147,13 @@ public final class AdmissionLedger implements Admission {
     private final class LedgerPermit implements Permit {
 
         private final InetAddress client;
+        /** True if it holds one of its address's places. */
+        private final boolean perAddress;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        LedgerPermit(InetAddress client) {
+        LedgerPermit(InetAddress client, boolean perAddress) {
             this.client = client;
+            this.perAddress = perAddress;
         }
 
         @Override
@@ -131,7 +164,7 @@ public final class AdmissionLedger implements Admission {
         @Override
         public void release() {
             if (released.compareAndSet(false, true)) {
-                AdmissionLedger.this.release(client);
+                AdmissionLedger.this.release(client, perAddress);
             }
         }
 

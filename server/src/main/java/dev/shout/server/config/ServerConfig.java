@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param mode thread or process, already resolved from {@link Mode#AUTO}
  * @param threads event loops serving connections: in all in thread mode, per worker in process mode
  * @param connection how each client connection is served
+ * @param proxy whether connections come through balancers that send PROXY headers, and which to trust
  * @param maxConnectionsPerIp connections one client address may hold at once; 0 = no limit
  * @param metrics the metrics endpoint and stats line
  * @param originalArgs the command line as given, which workers are started with
@@ -24,6 +25,7 @@ public record ServerConfig(
         Mode mode,
         int threads,
         ConnectionPolicy connection,
+        ProxyProtocolPolicy proxy,
         Duration shutdownTimeout,
         int backlog,
         int workers,
@@ -39,6 +41,7 @@ public record ServerConfig(
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(metrics, "metrics");
         workerJvmOpts = List.copyOf(workerJvmOpts);
         originalArgs = List.copyOf(originalArgs);

@@ -19,7 +19,14 @@ public interface MetricsSource {
     /** Clients waiting for a slot: queued in the kernel's accept backlog or in the master. */
     long waiting();
 
-    /** Connections refused, by reason. */
+    /** The refusal reason of {@code --max-connections-per-ip}, counted by the admission ledger. */
+    String PER_IP_LIMIT = "per_ip_limit";
+
+    /**
+     * Connections refused, by reason: {@link #PER_IP_LIMIT}, and the PROXY protocol's
+     * {@code untrusted_proxy}, {@code bad_proxy_header}, {@code proxy_header_timeout} (see
+     * {@code ProxyRefusals}); in process mode, those from the workers' heartbeats.
+     */
     Map<String, Long> refused();
 
     /**

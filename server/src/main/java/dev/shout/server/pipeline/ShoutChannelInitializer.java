@@ -1,12 +1,14 @@
 package dev.shout.server.pipeline;
 
 import dev.shout.server.config.ConnectionPolicy;
+import dev.shout.server.config.ProxyProtocolPolicy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 
 /**
  * The data path of one client connection, the same in thread mode and in every worker
@@ -14,10 +16,19 @@ import io.netty.channel.WriteBufferWaterMark;
  */
 public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
 
+    /**
+     * The most bytes of TLVs a v2 header may carry: room for what balancers send (HAProxy's
+     * unique id and TLS details, cloud balancers' endpoint ids), where the decoder's default
+     * would buffer up to 64 KiB of a connection before serving a byte of it.
+     */
+    static final int MAX_TLV_BYTES = 512;
+
     private final ConnectionPolicy policy;
+    private final ProxyProtocolPolicy proxy;
     private final OpenConnections connections;
     private final Traffic traffic;
     private final TimedOutConnections timedOut;
+    private final ProxyRefusals proxyRefusals;
     /**
      * Above {@code --max-pending-bytes} owed to a client the server stops reading from it; below
      * half of it, it reads again. Set here, not left to Netty's defaults, because it bounds
@@ -25,13 +36,18 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
      */
     private final WriteBufferWaterMark waterMark;
 
-    /** @param timedOut counts the connections a timeout closes; its owner logs and exports it */
-    public ShoutChannelInitializer(ConnectionPolicy policy, OpenConnections connections, Traffic traffic,
-            TimedOutConnections timedOut) {
+    /**
+     * @param timedOut counts the connections a timeout closes; its owner logs and exports it
+     * @param proxyRefusals counts the connections the PROXY protocol refuses; likewise
+     */
+    public ShoutChannelInitializer(ConnectionPolicy policy, ProxyProtocolPolicy proxy, OpenConnections connections,
+            Traffic traffic, TimedOutConnections timedOut, ProxyRefusals proxyRefusals) {
         this.policy = policy;
+        this.proxy = proxy;
         this.connections = connections;
         this.traffic = traffic;
         this.timedOut = timedOut;
+        this.proxyRefusals = proxyRefusals;
         this.waterMark = new WriteBufferWaterMark(policy.maxPendingBytes() / 2, policy.maxPendingBytes());
     }
 
@@ -44,6 +60,10 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
         config.setOption(ChannelOption.TCP_NODELAY, true);
         connections.add(ch);
         ChannelPipeline pipeline = ch.pipeline();
+        if (proxy.enabled()) {
+            // First: the header is neither the client's traffic nor ever sent back.
+            pipeline.addLast(new HAProxyMessageDecoder(MAX_TLV_BYTES), new ProxyHeaderHandler(proxy, proxyRefusals));
+        }
         pipeline.addLast(traffic);
         if (!policy.idleTimeout().isZero()) {
             pipeline.addLast(new IdleTimeoutHandler(policy.idleTimeout(), timedOut));

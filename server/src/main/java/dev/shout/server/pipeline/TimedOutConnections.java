@@ -2,13 +2,6 @@ package dev.shout.server.pipeline;
 
 import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.config.DurationConverter;
-import io.netty.util.concurrent.EventExecutor;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,79 +10,35 @@ import org.slf4j.LoggerFactory;
  * counted, not logged one by one: a flood of them (clients that vanished, probes that never
  * speak) becomes one summary line a second per cause, and the totals feed the metrics.
  */
-public final class TimedOutConnections {
+public final class TimedOutConnections extends ReasonCounts<TimedOutConnections.Cause> {
 
     private static final Logger log = LoggerFactory.getLogger(TimedOutConnections.class);
 
     /** The timeout that closed a connection; {@link #label()} names it in the metrics. */
-    public enum Cause {
+    public enum Cause implements ReasonCounts.Reason {
         /** {@code --idle-timeout}: nothing sent or received. */
-        IDLE("idle"),
+        IDLE,
         /** {@code --half-closed-timeout}: the client half-closed and stopped reading. */
-        HALF_CLOSED("half_closed"),
+        HALF_CLOSED,
         /** {@code --write-timeout}: the client stopped reading what it is owed. */
-        WRITE("write");
-
-        private final String label;
-
-        Cause(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
+        WRITE
     }
 
     private final ConnectionPolicy policy;
-    private final Map<Cause, AtomicLong> lastSecond = new EnumMap<>(Cause.class);
-    private final Map<Cause, LongAdder> total = new EnumMap<>(Cause.class);
 
     /** @param policy the timeouts, quoted in the summary lines */
     public TimedOutConnections(ConnectionPolicy policy) {
+        super(Cause.class);
         this.policy = policy;
-        for (Cause cause : Cause.values()) {
-            lastSecond.put(cause, new AtomicLong());
-            total.put(cause, new LongAdder());
-        }
     }
 
     /** Counts one connection closed by {@code cause}; called from any event loop. */
     void closed(Cause cause) {
-        lastSecond.get(cause).incrementAndGet();
-        total.get(cause).increment();
+        count(cause);
     }
 
-    /** Connections {@code cause} closed since this process started. */
-    public long total(Cause cause) {
-        return total.get(cause).sum();
-    }
-
-    /** Connections closed since this process started, by {@link Cause#label()}, every cause present. */
-    public Map<String, Long> totals() {
-        Map<String, Long> totals = new LinkedHashMap<>();
-        total.forEach((cause, count) -> totals.put(cause.label(), count.sum()));
-        return totals;
-    }
-
-    /** Logs, once a second on {@code executor}, how many connections each timeout closed in that second. */
-    public void reportEverySecond(EventExecutor executor) {
-        executor.scheduleAtFixedRate(() -> takeLastSecond().forEach(this::report), 1, 1, TimeUnit.SECONDS);
-    }
-
-    /** The causes that closed connections since the last call, with how many; resets the count. */
-    Map<Cause, Long> takeLastSecond() {
-        Map<Cause, Long> closed = new EnumMap<>(Cause.class);
-        lastSecond.forEach((cause, count) -> {
-            long n = count.getAndSet(0);
-            if (n > 0) {
-                closed.put(cause, n);
-            }
-        });
-        return closed;
-    }
-
-    private void report(Cause cause, long closed) {
+    @Override
+    void report(Cause cause, long closed) {
         switch (cause) {
             case IDLE -> log.info("closed {} connections in the last second: idle for {} (--idle-timeout)",
                     closed, DurationConverter.format(policy.idleTimeout()));

@@ -69,7 +69,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         EpollSocketChannel connection = (EpollSocketChannel) msg;
-        Optional<Permit> permit = admission.tryAcquire(clientOf(connection));
+        Optional<Permit> permit = admission.acquireAtAccept(clientOf(connection));
         if (permit.isEmpty()) {
             connection.unsafe().closeForcibly();
             return;

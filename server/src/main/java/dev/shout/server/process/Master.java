@@ -52,7 +52,7 @@ public final class Master implements SupervisorEvents {
 
     public Master(ServerConfig config) {
         this.config = config;
-        this.admission = new AdmissionLedger(config.maxConnections(), config.maxConnectionsPerIp());
+        this.admission = AdmissionLedger.of(config);
         admission.reportRefusalsEverySecond(loop);
         // A release on a worker's report runs on this loop; one that makes room resumes accepting.
         admission.onRoom(() -> loop.execute(this::roomMade));

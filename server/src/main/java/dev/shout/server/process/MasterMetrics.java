@@ -4,13 +4,16 @@ import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.metrics.AcceptQueue;
 import dev.shout.server.metrics.MetricsSource;
 import dev.shout.server.metrics.WorkerFigures;
+import dev.shout.server.pipeline.ProxyRefusals.Reason;
 import dev.shout.server.pipeline.TimedOutConnections.Cause;
+import dev.shout.server.process.link.LinkMessage.ProxyRefused;
 import dev.shout.server.process.link.LinkMessage.TimedOut;
 import dev.shout.server.process.supervision.Supervisor;
 import dev.shout.server.process.supervision.WorkerHandle;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -76,7 +79,16 @@ final class MasterMetrics implements MetricsSource {
 
     @Override
     public Map<String, Long> refused() {
-        return Map.of("per_ip_limit", admission.refusedTotal());
+        ProxyRefused proxy = ProxyRefused.NONE;
+        for (int slot = 1; slot <= slots; slot++) {
+            proxy = proxy.plus(totals.apply(slot).proxyRefused());
+        }
+        Map<String, Long> refused = new LinkedHashMap<>();
+        refused.put(PER_IP_LIMIT, admission.refusedTotal());
+        refused.put(Reason.UNTRUSTED_PROXY.label(), proxy.untrusted());
+        refused.put(Reason.BAD_PROXY_HEADER.label(), proxy.badHeader());
+        refused.put(Reason.PROXY_HEADER_TIMEOUT.label(), proxy.headerTimeout());
+        return refused;
     }
 
     @Override

@@ -1,12 +1,13 @@
 package dev.shout.server.process;
 
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
+import dev.shout.server.process.link.LinkMessage.ProxyRefused;
 import dev.shout.server.process.link.LinkMessage.TimedOut;
 
 /**
  * What the workers of one slot (worker-1, worker-2, ...) have served, added up across their
  * restarts, so that a replaced worker's counts are neither lost nor counted twice. The master
- * counts connections itself, as workers adopt them; bytes and timeouts come from heartbeats,
+ * counts connections itself, as workers adopt them; bytes, timeouts and PROXY refusals come from heartbeats,
  * each adding only the growth since the same worker's previous one, so a worker that dies takes
  * at most its last half second of them with it. Touched only on the master's event loop.
  */
@@ -19,6 +20,7 @@ final class SlotTotals {
     private long timedOutIdle;
     private long timedOutHalfClosed;
     private long timedOutWrite;
+    private ProxyRefused proxyRefused = ProxyRefused.NONE;
 
     void opened() {
         opened++;
@@ -32,6 +34,7 @@ final class SlotTotals {
         timedOutIdle += now.idle() - before.idle();
         timedOutHalfClosed += now.halfClosed() - before.halfClosed();
         timedOutWrite += now.write() - before.write();
+        proxyRefused = proxyRefused.plus(current.proxyRefused().minus(previous.proxyRefused()));
     }
 
     void lost(int connections) {
@@ -56,5 +59,9 @@ final class SlotTotals {
 
     TimedOut timedOut() {
         return new TimedOut(timedOutIdle, timedOutHalfClosed, timedOutWrite);
+    }
+
+    ProxyRefused proxyRefused() {
+        return proxyRefused;
     }
 }

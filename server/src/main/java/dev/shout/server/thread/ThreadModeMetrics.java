@@ -5,11 +5,13 @@ import dev.shout.server.metrics.MetricsSource;
 import dev.shout.server.metrics.WorkerFigures;
 import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.pipeline.OpenConnections;
+import dev.shout.server.pipeline.ProxyRefusals;
 import dev.shout.server.pipeline.TimedOutConnections;
 import dev.shout.server.pipeline.Traffic;
 import io.netty.channel.Channel;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,14 +22,16 @@ final class ThreadModeMetrics implements MetricsSource {
     private final Traffic traffic;
     private final AdmissionLedger admission;
     private final TimedOutConnections timedOut;
+    private final ProxyRefusals proxyRefusals;
     private final Channel server;
 
     ThreadModeMetrics(OpenConnections connections, Traffic traffic, AdmissionLedger admission,
-            TimedOutConnections timedOut, Channel server) {
+            TimedOutConnections timedOut, ProxyRefusals proxyRefusals, Channel server) {
         this.connections = connections;
         this.traffic = traffic;
         this.admission = admission;
         this.timedOut = timedOut;
+        this.proxyRefusals = proxyRefusals;
         this.server = server;
     }
 
@@ -50,7 +54,10 @@ final class ThreadModeMetrics implements MetricsSource {
 
     @Override
     public Map<String, Long> refused() {
-        return Map.of("per_ip_limit", admission.refusedTotal());
+        Map<String, Long> refused = new LinkedHashMap<>();
+        refused.put(MetricsSource.PER_IP_LIMIT, admission.refusedTotal());
+        refused.putAll(proxyRefusals.totals());
+        return refused;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.pipeline.OpenConnections;
+import dev.shout.server.pipeline.ProxyRefusals;
 import dev.shout.server.metrics.Observability;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
 import dev.shout.server.pipeline.TimedOutConnections;
@@ -40,10 +41,12 @@ public final class ThreadModeServer {
         EventLoopGroup loops = transport.newGroup(config.threads(), "io");
         OpenConnections connections = new OpenConnections();
         Traffic traffic = new Traffic();
-        AdmissionLedger admission = new AdmissionLedger(config.maxConnections(), config.maxConnectionsPerIp());
+        AdmissionLedger admission = AdmissionLedger.of(config);
         admission.reportRefusalsEverySecond(acceptor.next());
         TimedOutConnections timedOut = new TimedOutConnections(config.connection());
         timedOut.reportEverySecond(acceptor.next());
+        ProxyRefusals proxyRefusals = new ProxyRefusals(config.proxy());
+        proxyRefusals.reportEverySecond(acceptor.next());
         try {
             Channel server = bind(new ServerBootstrap()
                     .group(acceptor, loops)
@@ -51,10 +54,11 @@ public final class ThreadModeServer {
                     .option(ChannelOption.SO_BACKLOG, config.backlog())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .handler(new AdmissionHandler(admission))
-                    .childHandler(new ShoutChannelInitializer(config.connection(), connections, traffic, timedOut)));
+                    .childHandler(new ShoutChannelInitializer(config.connection(), config.proxy(), connections, traffic,
+                            timedOut, proxyRefusals)));
             Optional<Channel> metrics = Observability.start(config.metrics(), acceptor.next(),
                     transport.serverChannelClass(),
-                    new ThreadModeMetrics(connections, traffic, admission, timedOut, server), false);
+                    new ThreadModeMetrics(connections, traffic, admission, timedOut, proxyRefusals, server), false);
             log.info("shout listening on {} (mode=thread, transform={}, transport={}, threads={})",
                     ServerStartException.listening(config.host(), server.localAddress()),
                     config.transform(), transport, config.threads());

@@ -30,10 +30,11 @@ class AdmissionLedgerTest {
 
     private static final InetAddress A = address(192, 0, 2, 1);
     private static final InetAddress B = address(192, 0, 2, 2);
+    private static final InetAddress BALANCER = address(10, 0, 0, 1);
 
     @Test
     void anAddressAtItsLimitIsRefusedAndTheRefusalCounted() {
-        AdmissionLedger ledger = new AdmissionLedger(10, 2);
+        AdmissionLedger ledger = new AdmissionLedger(10, 2, peer -> false);
         admit(ledger, A, 2);
         assertTrue(ledger.tryAcquire(A).isEmpty());
         assertEquals(1, ledger.refusedTotal());
@@ -43,7 +44,7 @@ class AdmissionLedgerTest {
 
     @Test
     void aReleaseMakesRoomForItsAddressAgain() {
-        AdmissionLedger ledger = new AdmissionLedger(10, 1);
+        AdmissionLedger ledger = new AdmissionLedger(10, 1, peer -> false);
         Permit permit = ledger.tryAcquire(A).orElseThrow();
         assertEquals(A, permit.client());
         permit.release();
@@ -52,14 +53,14 @@ class AdmissionLedgerTest {
 
     @Test
     void zeroPerAddressMeansNoPerAddressLimit() {
-        AdmissionLedger ledger = new AdmissionLedger(1000, 0);
+        AdmissionLedger ledger = new AdmissionLedger(1000, 0, peer -> false);
         admit(ledger, A, 1000);
         assertEquals(0, ledger.refusedTotal());
     }
 
     @Test
     void atMaxConnectionsTheLedgerIsFullYetRefusesNothing() {
-        AdmissionLedger ledger = new AdmissionLedger(2, 0);
+        AdmissionLedger ledger = new AdmissionLedger(2, 0, peer -> false);
         admit(ledger, A, 1);
         assertFalse(ledger.full());
         admit(ledger, B, 1);
@@ -70,7 +71,7 @@ class AdmissionLedgerTest {
 
     @Test
     void onRoomRunsAfterEachReleaseThatLeavesRoom() {
-        AdmissionLedger ledger = new AdmissionLedger(2, 0);
+        AdmissionLedger ledger = new AdmissionLedger(2, 0, peer -> false);
         AtomicInteger calls = roomCalls(ledger);
         List<Permit> permits = admit(ledger, A, 3);
         permits.get(0).release();
@@ -84,7 +85,7 @@ class AdmissionLedgerTest {
 
     @Test
     void aPermitReleasedTwiceGivesItsPlaceBackOnce() {
-        AdmissionLedger ledger = new AdmissionLedger(10, 2);
+        AdmissionLedger ledger = new AdmissionLedger(10, 2, peer -> false);
         AtomicInteger calls = roomCalls(ledger);
         List<Permit> permits = admit(ledger, A, 2);
         permits.get(0).release();
@@ -97,7 +98,7 @@ class AdmissionLedgerTest {
 
     @Test
     void acquireAnswersAtOnce() {
-        AdmissionLedger ledger = new AdmissionLedger(10, 1);
+        AdmissionLedger ledger = new AdmissionLedger(10, 1, peer -> false);
         CompletableFuture<Optional<Permit>> admitted = ledger.acquire(A).toCompletableFuture();
         CompletableFuture<Optional<Permit>> refused = ledger.acquire(A).toCompletableFuture();
         assertTrue(admitted.isDone() && refused.isDone());
@@ -106,9 +107,30 @@ class AdmissionLedgerTest {
     }
 
     @Test
+    void aTrustedBalancersConnectionCountsForTheServerButNotForItsAddress() {
+        AdmissionLedger ledger = new AdmissionLedger(10, 1, BALANCER::equals);
+        Permit first = ledger.acquireAtAccept(BALANCER).orElseThrow();
+        Permit second = ledger.acquireAtAccept(BALANCER).orElseThrow();
+        assertEquals(2, ledger.admitted());
+        assertEquals(0, ledger.refusedTotal());
+        assertTrue(ledger.tryAcquire(BALANCER).isPresent(), "the balancer's own address was charged");
+        first.release();
+        second.release();
+        assertEquals(1, ledger.admitted());
+    }
+
+    @Test
+    void anyOtherPeerIsChargedAtAcceptAsAClient() {
+        AdmissionLedger ledger = new AdmissionLedger(10, 1, BALANCER::equals);
+        assertTrue(ledger.acquireAtAccept(A).isPresent());
+        assertTrue(ledger.acquireAtAccept(A).isEmpty());
+        assertEquals(1, ledger.refusedTotal());
+    }
+
+    @Test
     void limitsOutOfRangeAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new AdmissionLedger(0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new AdmissionLedger(1, -1));
+        assertThrows(IllegalArgumentException.class, () -> new AdmissionLedger(0, 0, peer -> false));
+        assertThrows(IllegalArgumentException.class, () -> new AdmissionLedger(1, -1, peer -> false));
     }
 
     /**
@@ -120,7 +142,7 @@ class AdmissionLedgerTest {
         int threads = 4;
         int perIp = 3;
         List<InetAddress> clients = List.of(A, B, address(192, 0, 2, 3));
-        AdmissionLedger ledger = new AdmissionLedger(5, perIp);
+        AdmissionLedger ledger = new AdmissionLedger(5, perIp, peer -> false);
         ConcurrentHashMap<InetAddress, AtomicInteger> holding = new ConcurrentHashMap<>();
         AtomicInteger overLimit = new AtomicInteger();
         AtomicLong refused = new AtomicLong();

@@ -167,7 +167,8 @@ class ServerConfigTest {
         ServerConfig build() {
             ConnectionPolicy connection = new ConnectionPolicy(
                     transform, idleTimeout, halfClosedTimeout, maxPendingBytes, writeTimeout);
-            return new ServerConfig(host, port, mode, threads, connection, shutdownTimeout, backlog, workers,
+            ProxyProtocolPolicy proxy = new ProxyProtocolPolicy(ProxyProtocol.OFF, List.of(), Duration.ofSeconds(5));
+            return new ServerConfig(host, port, mode, threads, connection, proxy, shutdownTimeout, backlog, workers,
                     workerJvmOpts, maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout,
                     new MetricsConfig("127.0.0.1", OptionalInt.empty(), Duration.ZERO), originalArgs);
         }

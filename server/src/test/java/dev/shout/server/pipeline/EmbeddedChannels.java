@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shout.server.config.ConnectionPolicy;
+import dev.shout.server.config.ProxyProtocol;
+import dev.shout.server.config.ProxyProtocolPolicy;
 import dev.shout.server.transform.TransformKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -16,6 +18,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  * on the calling thread.
  */
 final class EmbeddedChannels {
+
+    /** {@code --proxy-protocol off}, the default. */
+    static final ProxyProtocolPolicy PROXY_OFF = new ProxyProtocolPolicy(ProxyProtocol.OFF, List.of(),
+            Duration.ofSeconds(5));
 
     /** The lead byte of "é" (C3 A9): the transform holds it until the rest of the character comes. */
     static final byte E_ACUTE_LEAD = (byte) 0xC3;
@@ -52,7 +59,8 @@ final class EmbeddedChannels {
 
     static ShoutChannelInitializer initializer(ConnectionPolicy policy, OpenConnections connections,
             TimedOutConnections timedOut) {
-        return new ShoutChannelInitializer(policy, connections, new Traffic(), timedOut);
+        return new ShoutChannelInitializer(policy, PROXY_OFF, connections, new Traffic(), timedOut,
+                new ProxyRefusals(PROXY_OFF));
     }
 
     /**

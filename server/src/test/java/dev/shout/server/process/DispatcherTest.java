@@ -28,7 +28,7 @@ class DispatcherTest {
     private static final InetAddress CLIENT = InetAddress.getLoopbackAddress();
     private static final long CONNECTION = 5;
 
-    private final AdmissionLedger ledger = new AdmissionLedger(10, 1);
+    private final AdmissionLedger ledger = new AdmissionLedger(10, 1, peer -> false);
     private final Dispatcher dispatcher = new Dispatcher(ledger, slot -> new SlotTotals(), 100);
     private final WorkerHandle worker = SupervisedPool.serving(1).worker(1000);
     private final EmbeddedChannel link = new EmbeddedChannel();

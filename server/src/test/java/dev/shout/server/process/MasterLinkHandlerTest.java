@@ -10,6 +10,7 @@ import dev.shout.server.process.link.LinkMessage;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.ProxyRefused;
 import dev.shout.server.process.link.LinkMessage.Sender;
 import dev.shout.server.process.link.LinkMessage.TimedOut;
 import dev.shout.server.process.supervision.FakeLauncher;
@@ -40,7 +41,7 @@ class MasterLinkHandlerTest {
 
     MasterLinkHandlerTest() {
         messages.pipeline().addLast(new LinkCodec(Sender.WORKER), new MasterLinkHandler(link, pool.supervisor(),
-                new Dispatcher(new AdmissionLedger(10, 0), slot -> totals, 10), totals));
+                new Dispatcher(new AdmissionLedger(10, 0, peer -> false), slot -> totals, 10), totals));
     }
 
     @AfterEach
@@ -77,7 +78,7 @@ class MasterLinkHandlerTest {
     @Test
     void anyMessageBeforeHelloClosesTheLink() {
         link.attachDescriptors(descriptors);
-        receive(new Heartbeat(0, 0, 0, 0, new TimedOut(0, 0, 0)));
+        receive(Heartbeat.NONE);
         assertFalse(messages.isOpen());
         assertEquals(State.RETIRING, worker.state(), "never ready, and sent nothing");
     }
@@ -86,11 +87,12 @@ class MasterLinkHandlerTest {
     void heartbeatsAddOnlyTheirGrowthToTheSlotsTotals() {
         link.attachDescriptors(descriptors);
         receive(new Hello(LinkMessage.PROTOCOL_VERSION, "1.2.3"));
-        receive(new Heartbeat(1, 100, 90, 0, new TimedOut(1, 0, 0)));
-        receive(new Heartbeat(1, 150, 140, 0, new TimedOut(3, 1, 0)));
+        receive(new Heartbeat(1, 100, 90, 0, new TimedOut(1, 0, 0), new ProxyRefused(2, 1, 0)));
+        receive(new Heartbeat(1, 150, 140, 0, new TimedOut(3, 1, 0), new ProxyRefused(5, 1, 4)));
         assertEquals(150, totals.received());
         assertEquals(140, totals.sent());
         assertEquals(new TimedOut(3, 1, 0), totals.timedOut());
+        assertEquals(new ProxyRefused(5, 1, 4), totals.proxyRefused());
     }
 
     @Test

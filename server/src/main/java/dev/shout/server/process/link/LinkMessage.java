@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
  */
 public sealed interface LinkMessage {
 
-    /** The link protocol this build speaks; a worker says its own in {@link Hello}. */
-    int PROTOCOL_VERSION = 1;
+    /** The link protocol this build speaks; a worker says its own in {@link Hello}. 2: heartbeats count PROXY refusals. */
+    int PROTOCOL_VERSION = 2;
 
     /** Who may send a message: a message read from the other side is a protocol error. */
     enum Sender { WORKER, MASTER }
@@ -76,24 +76,43 @@ public sealed interface LinkMessage {
      * Still alive, with this worker's figures since it started; twice a second. The master adds
      * the growth of the counters to its totals, so they survive the worker.
      */
-    record Heartbeat(int open, long received, long sent, long heapUsed, TimedOut timedOut) implements LinkMessage {
+    record Heartbeat(int open, long received, long sent, long heapUsed, TimedOut timedOut,
+            ProxyRefused proxyRefused) implements LinkMessage {
         public static final byte TYPE = 0x02;
-        public static final Heartbeat NONE = new Heartbeat(0, 0, 0, 0, new TimedOut(0, 0, 0));
+        public static final Heartbeat NONE = new Heartbeat(0, 0, 0, 0, new TimedOut(0, 0, 0), ProxyRefused.NONE);
 
         static Heartbeat read(ByteBuf in) {
             return new Heartbeat(in.readInt(), in.readLong(), in.readLong(), in.readLong(),
-                    new TimedOut(in.readLong(), in.readLong(), in.readLong()));
+                    new TimedOut(in.readLong(), in.readLong(), in.readLong()),
+                    new ProxyRefused(in.readLong(), in.readLong(), in.readLong()));
         }
 
         @Override
         public void writeFields(ByteBuf out) {
             out.writeInt(open).writeLong(received).writeLong(sent).writeLong(heapUsed);
             out.writeLong(timedOut.idle()).writeLong(timedOut.halfClosed()).writeLong(timedOut.write());
+            out.writeLong(proxyRefused.untrusted()).writeLong(proxyRefused.badHeader())
+                    .writeLong(proxyRefused.headerTimeout());
         }
     }
 
     /** Connections a worker closed for each timeout, since it started. */
     record TimedOut(long idle, long halfClosed, long write) {
+    }
+
+    /** Connections a worker refused for each PROXY protocol reason, since it started. */
+    record ProxyRefused(long untrusted, long badHeader, long headerTimeout) {
+        public static final ProxyRefused NONE = new ProxyRefused(0, 0, 0);
+
+        public ProxyRefused plus(ProxyRefused other) {
+            return new ProxyRefused(untrusted + other.untrusted, badHeader + other.badHeader,
+                    headerTimeout + other.headerTimeout);
+        }
+
+        public ProxyRefused minus(ProxyRefused other) {
+            return new ProxyRefused(untrusted - other.untrusted, badHeader - other.badHeader,
+                    headerTimeout - other.headerTimeout);
+        }
     }
 
     /**

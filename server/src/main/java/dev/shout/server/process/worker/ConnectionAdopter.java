@@ -1,5 +1,6 @@
 package dev.shout.server.process.worker;
 
+import dev.shout.server.admission.ConnectionAdmission;
 import dev.shout.server.process.link.LinkMessage.CarriesDescriptor;
 import dev.shout.server.process.link.LinkMessage.ClientConnection;
 import dev.shout.server.process.link.LinkProtocolException;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>The adoption is said before the connection is registered, so before a byte of it is read:
  * until then the master may still give it to another worker, and after it the master will not.
  * If that message cannot be sent, this worker lets the connection go.
+ *
+ * <p>Each connection carries its admission by the master under its id, for its pipeline to ask
+ * when it learns the real client from a PROXY header.
  */
 final class ConnectionAdopter {
 
@@ -26,11 +30,14 @@ final class ConnectionAdopter {
     private final EventLoopGroup loops;
     private final ChannelHandler pipelineInitializer;
     private final LinkReporter reporter;
+    private final RemoteAdmission admission;
 
-    ConnectionAdopter(EventLoopGroup loops, ChannelHandler pipelineInitializer, LinkReporter reporter) {
+    ConnectionAdopter(EventLoopGroup loops, ChannelHandler pipelineInitializer, LinkReporter reporter,
+            RemoteAdmission admission) {
         this.loops = loops;
         this.pipelineInitializer = pipelineInitializer;
         this.reporter = reporter;
+        this.admission = admission;
     }
 
     /** A message and its descriptor, paired: the descriptor is this worker's to serve or close. */
@@ -57,6 +64,7 @@ final class ConnectionAdopter {
     }
 
     private void register(EpollSocketChannel connection, long id) {
+        ConnectionAdmission.attach(connection, admission.forConnection(id));
         connection.pipeline().addLast(pipelineInitializer);
         loops.next().register(connection).addListener(registered -> {
             if (registered.isSuccess()) {

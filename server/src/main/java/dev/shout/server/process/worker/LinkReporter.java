@@ -1,6 +1,9 @@
 package dev.shout.server.process.worker;
 
 import dev.shout.server.pipeline.OpenConnections;
+import dev.shout.server.pipeline.ProxyRefusals;
+import dev.shout.server.pipeline.TimedOutConnections;
+import dev.shout.server.pipeline.TimedOutConnections.Cause;
 import dev.shout.server.pipeline.Traffic;
 import dev.shout.server.process.link.LinkMessage;
 import dev.shout.server.process.link.LinkMessage.Adopted;
@@ -8,6 +11,7 @@ import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.ProxyRefused;
 import dev.shout.server.process.link.LinkMessage.Released;
 import dev.shout.server.process.link.LinkMessage.TimedOut;
 import io.netty.channel.Channel;
@@ -18,7 +22,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * The worker's side of its reports to the master, on the link's framed socket. Closed
@@ -41,10 +44,16 @@ final class LinkReporter {
         send(new Hello(LinkMessage.PROTOCOL_VERSION, buildVersion));
     }
 
-    void startHeartbeats(OpenConnections connections, Traffic traffic, Supplier<TimedOut> timedOut) {
+    void startHeartbeats(OpenConnections connections, Traffic traffic, TimedOutConnections timedOut,
+            ProxyRefusals proxyRefusals) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         link.eventLoop().scheduleAtFixedRate(() -> send(new Heartbeat(connections.size(), traffic.received(),
-                        traffic.sent(), memory.getHeapMemoryUsage().getUsed(), timedOut.get())),
+                        traffic.sent(), memory.getHeapMemoryUsage().getUsed(),
+                        new TimedOut(timedOut.total(Cause.IDLE), timedOut.total(Cause.HALF_CLOSED),
+                                timedOut.total(Cause.WRITE)),
+                        new ProxyRefused(proxyRefusals.total(ProxyRefusals.Reason.UNTRUSTED_PROXY),
+                                proxyRefusals.total(ProxyRefusals.Reason.BAD_PROXY_HEADER),
+                                proxyRefusals.total(ProxyRefusals.Reason.PROXY_HEADER_TIMEOUT)))),
                 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
 

@@ -5,23 +5,24 @@ import dev.shout.server.admission.Permit;
 import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
 import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
 import java.net.InetAddress;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Admission as a worker asks for it: the ledger is the master's, so a connection whose real
  * client the worker learns itself (from a PROXY header) is admitted by a request over the link
  * and the master's answer. The permit granted stays in the master's holdings under the
  * connection's id, and goes back when the worker reports the connection closed; releasing it
- * here gives nothing back early. Used on the link's thread.
+ * here gives nothing back early. Asked from the connections' event loops, answered on the link's.
  */
 final class RemoteAdmission {
 
     private final LinkReporter reporter;
-    private final Map<Long, Pending> pending = new HashMap<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private volatile boolean linkClosed;
 
     RemoteAdmission(LinkReporter reporter) {
         this.reporter = reporter;
@@ -37,6 +38,10 @@ final class RemoteAdmission {
                 return answer;
             }
             reporter.send(new AdmissionRequest(connection, client));
+            if (linkClosed) {
+                // The link closed while this was asked: nobody will answer, nor did linkClosed see it.
+                answered(new AdmissionAnswer(connection, false));
+            }
             return answer;
         };
     }
@@ -52,8 +57,8 @@ final class RemoteAdmission {
 
     /** The link is gone: nobody will answer. */
     void linkClosed() {
-        pending.values().forEach(asked -> asked.answer().complete(Optional.empty()));
-        pending.clear();
+        linkClosed = true;
+        pending.keySet().forEach(connection -> answered(new AdmissionAnswer(connection, false)));
     }
 
     private record Pending(InetAddress client, CompletableFuture<Optional<Permit>> answer) {

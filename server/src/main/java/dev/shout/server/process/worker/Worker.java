@@ -5,14 +5,13 @@ import dev.shout.server.ExitCodes;
 import dev.shout.server.ShutdownSignals;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.pipeline.OpenConnections;
+import dev.shout.server.pipeline.ProxyRefusals;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
 import dev.shout.server.pipeline.TimedOutConnections;
-import dev.shout.server.pipeline.TimedOutConnections.Cause;
 import dev.shout.server.pipeline.Traffic;
 import dev.shout.server.process.link.DescriptorPairing;
 import dev.shout.server.process.link.LinkCodec;
 import dev.shout.server.process.link.LinkMessage.Sender;
-import dev.shout.server.process.link.LinkMessage.TimedOut;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -65,11 +64,13 @@ final class Worker {
             Traffic traffic = new Traffic();
             TimedOutConnections timedOut = new TimedOutConnections(config.connection());
             timedOut.reportEverySecond(linkLoop.next());
-            ConnectionAdopter adopter = new ConnectionAdopter(loops,
-                    new ShoutChannelInitializer(config.connection(), connections, traffic, timedOut), reporter);
+            ProxyRefusals proxyRefusals = new ProxyRefusals(config.proxy());
+            proxyRefusals.reportEverySecond(linkLoop.next());
+            RemoteAdmission admission = new RemoteAdmission(reporter);
+            ConnectionAdopter adopter = new ConnectionAdopter(loops, new ShoutChannelInitializer(config.connection(),
+                    config.proxy(), connections, traffic, timedOut, proxyRefusals), reporter, admission);
             DescriptorPairing pairing = new DescriptorPairing(adopter::paired);
-            messages.pipeline().addLast(new LinkCodec(Sender.MASTER),
-                    new WorkerLinkHandler(pairing, new RemoteAdmission(reporter), reporter));
+            messages.pipeline().addLast(new LinkCodec(Sender.MASTER), new WorkerLinkHandler(pairing, admission, reporter));
             descriptors.pipeline().addLast(new DescriptorReader(pairing, messages, reporter));
             messages.closeFuture().addListener(closed -> {
                 descriptors.close();
@@ -81,8 +82,7 @@ final class Worker {
             reporter.hello(BuildVersion.current());
             messages.config().setAutoRead(true);
             descriptors.config().setAutoRead(true);
-            reporter.startHeartbeats(connections, traffic, () -> new TimedOut(timedOut.total(Cause.IDLE),
-                    timedOut.total(Cause.HALF_CLOSED), timedOut.total(Cause.WRITE)));
+            reporter.startHeartbeats(connections, traffic, timedOut, proxyRefusals);
             log.info("worker ready (pid {}, {} event loops)", ProcessHandle.current().pid(), config.threads());
             signals.awaitShutdown();
             if (masterGone) {

@@ -8,6 +8,7 @@ import dev.shout.server.process.link.LinkMessage.ClientConnection;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.ProxyRefused;
 import dev.shout.server.process.link.LinkMessage.Released;
 import dev.shout.server.process.link.LinkMessage.Sender;
 import dev.shout.server.process.link.LinkMessage.TimedOut;
@@ -30,7 +31,7 @@ final class LinkSamples {
             new Hello(Integer.MIN_VALUE, "é".repeat(Hello.MAX_VERSION_BYTES / 2)),
             Heartbeat.NONE,
             new Heartbeat(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, 1L << 40,
-                    new TimedOut(1, -2, Long.MAX_VALUE)),
+                    new TimedOut(1, -2, Long.MAX_VALUE), new ProxyRefused(Long.MIN_VALUE, 0, 3)),
             new Adopted(0),
             new Adopted(Long.MIN_VALUE),
             new ArrivedClosed(Long.MAX_VALUE),

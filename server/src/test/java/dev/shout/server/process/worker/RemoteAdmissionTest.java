@@ -102,6 +102,12 @@ class RemoteAdmissionTest {
         admission.answered(new AdmissionAnswer(1, true));
     }
 
+    @Test
+    void anAskAfterTheLinkClosedIsRefusedAtOnce() {
+        admission.linkClosed();
+        assertEquals(Optional.empty(), ask(3).join());
+    }
+
     /** Asks for {@code connection}'s admission, and checks that it sent its one request. */
     private CompletableFuture<Optional<Permit>> ask(long connection) {
         CompletableFuture<Optional<Permit>> answer = askUnsent(connection);
