@@ -49,6 +49,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(30)
 class LinkCodecTest {
 
+    /**
+     * Each fuzz test makes 10,000 channels under paranoid leak detection: about 3 s here, but
+     * past 30 s at a load average of 18. The bound is there to catch a hang, not to time it.
+     */
+    private static final int FUZZ_TIMEOUT_SECONDS = 180;
+
     /** A type byte no message has. */
     private static final int UNKNOWN_TYPE = 0x7f;
     /**
@@ -205,6 +211,7 @@ class LinkCodecTest {
      * {@link LinkProtocolException}, and reads nothing after it.
      */
     @Test
+    @Timeout(FUZZ_TIMEOUT_SECONDS)
     void randomBytesAreReadLikeTheWholeOrFailWithOneProtocolError() {
         Random random = new Random(20261201);
         for (int i = 0; i < 10_000; i++) {
@@ -222,6 +229,7 @@ class LinkCodecTest {
     }
 
     @Test
+    @Timeout(FUZZ_TIMEOUT_SECONDS)
     void damagedFramesAreReadLikeTheWholeOrFailWithOneProtocolError() {
         Random random = new Random(832129);
         for (Sender peer : Sender.values()) {
