@@ -49,6 +49,11 @@ final class ServerProcess implements RunningServer, AutoCloseable {
     static ServerProcess launch(String... args) {
         List<String> command = new ArrayList<>(List.of(Jars.java(), "-jar", Jars.server()));
         command.addAll(List.of(args));
+        return exec(command);
+    }
+
+    /** Runs {@code command}, which starts the server its own way (under systemd-socket-activate, say). */
+    static ServerProcess exec(List<String> command) {
         try {
             return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
         } catch (IOException e) {
