@@ -18,13 +18,17 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements RunningServer, AutoCloseable {
 
+    /** The longest wait, once the process has exited, for the end of its output: none, unless workers it left still hold the pipe. */
+    private static final Duration LOG_TAIL = Duration.ofSeconds(10);
+
     private final Process process;
     private final LogLines log = new LogLines();
+    private final Thread reader;
     private int port;
 
     private ServerProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(this::collectLog, "server-log-" + process.pid());
+        reader = new Thread(this::collectLog, "server-log-" + process.pid());
         reader.setDaemon(true);
         reader.start();
     }
@@ -49,6 +53,11 @@ final class ServerProcess implements RunningServer, AutoCloseable {
     static ServerProcess launch(String... args) {
         List<String> command = new ArrayList<>(List.of(Jars.java(), "-jar", Jars.server()));
         command.addAll(List.of(args));
+        return exec(command);
+    }
+
+    /** Runs {@code command}, which starts the server its own way (under systemd-socket-activate, say). */
+    static ServerProcess exec(List<String> command) {
         try {
             return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
         } catch (IOException e) {
@@ -101,6 +110,8 @@ final class ServerProcess implements RunningServer, AutoCloseable {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("server still running after " + timeout + "; log:\n" + logText());
             }
+            // So that what it logged last is there to be checked.
+            reader.join(LOG_TAIL.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);

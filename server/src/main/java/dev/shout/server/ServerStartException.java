@@ -13,6 +13,11 @@ public final class ServerStartException extends RuntimeException {
         super("cannot listen on " + Addresses.format(address) + ": " + reason(address, cause), cause);
     }
 
+    /** The server cannot serve a socket it was given rather than bound: the message says which and why. */
+    public ServerStartException(String message) {
+        super(message);
+    }
+
     /**
      * The address a server listens on, as its start line gives it: the host as configured (a
      * dual-stack socket would show {@code 0.0.0.0} as {@code [::]}) and the port actually bound

@@ -8,10 +8,12 @@ import dev.shout.server.config.Mode;
 import dev.shout.server.config.ProxyProtocol;
 import dev.shout.server.config.ProxyProtocolPolicy;
 import dev.shout.server.config.ServerConfig;
+import dev.shout.server.config.SocketActivation;
 import dev.shout.server.process.Master;
 import dev.shout.server.thread.ThreadModeServer;
 import dev.shout.server.transform.TransformKind;
 import dev.shout.server.transport.ProcessIdentity;
+import dev.shout.server.transport.ServiceSocket;
 import dev.shout.server.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,8 +179,11 @@ public final class ShoutServer implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig config;
+        ServiceSocket socket;
         try {
             config = toConfig();
+            socket = new ServiceSocket(config.host(), config.port(),
+                    SocketActivation.fromEnvironment(System.getenv(), ProcessHandle.current().pid()));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -188,11 +193,11 @@ public final class ShoutServer implements Callable<Integer> {
                 if (mode == Mode.AUTO) {
                     log.warn("native epoll transport not available here: running in thread mode");
                 }
-                return new ThreadModeServer(config).run(ShutdownSignals.install(
+                return new ThreadModeServer(config, socket).run(ShutdownSignals.install(
                         () -> log.info("SIGHUP ignored: thread mode has no workers to restart")));
             }
             ProcessIdentity.become("master");
-            return new Master(config).run();
+            return new Master(config, socket).run();
         } catch (ServerStartException e) {
             log.error(e.getMessage());
             return ExitCodes.START_FAILED;

@@ -1,6 +1,7 @@
 package dev.shout.server.process;
 
 import dev.shout.server.config.ServerConfig;
+import dev.shout.server.config.SocketActivation;
 import dev.shout.server.process.supervision.ChildProcess;
 import dev.shout.server.process.supervision.WorkerLauncher;
 import dev.shout.server.process.worker.WorkerMain;
@@ -65,11 +66,15 @@ final class JvmWorkerLauncher implements WorkerLauncher {
         command.add(controlSocket.toString());
         command.add(Integer.toString(slot));
         command.addAll(config.originalArgs());
+        ProcessBuilder worker = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        // Socket activation's variables are the master's alone: sd_listen_fds(3) unsets them once read,
+        // which a JVM cannot do to its own environment. The socket itself does not reach a worker,
+        // which inherits no descriptor but its standard streams.
+        worker.environment().keySet().removeAll(SocketActivation.VARIABLES);
         try {
-            return ChildProcess.of(new ProcessBuilder(command)
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start());
+            return ChildProcess.of(worker.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start worker-" + slot, e);
         }

@@ -1,7 +1,6 @@
 package dev.shout.server.process;
 
 import dev.shout.server.ExitCodes;
-import dev.shout.server.ServerStartException;
 import dev.shout.server.ShutdownSignals;
 import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.config.DurationConverter;
@@ -12,12 +11,13 @@ import dev.shout.server.process.supervision.SupervisionPolicy;
 import dev.shout.server.process.supervision.Supervisor;
 import dev.shout.server.process.supervision.SupervisorEvents;
 import dev.shout.server.process.supervision.WorkerHandle;
+import dev.shout.server.transport.ServiceSocket;
 import dev.shout.server.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import java.net.InetSocketAddress;
+import io.netty.channel.socket.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +38,7 @@ public final class Master implements SupervisorEvents {
     private static final long TICK_MILLIS = 100;
 
     private final ServerConfig config;
+    private final ServiceSocket socket;
     private final EventLoopGroup group = Transport.EPOLL.newGroup(1, "loop");
     private final EventLoop loop = group.next();
     private final AdmissionLedger admission;
@@ -47,11 +48,12 @@ public final class Master implements SupervisorEvents {
     /** Set once the control socket is up; signals may come before. */
     private volatile Supervisor supervisor;
     private WorkerLinks links;
-    private EpollServerSocketChannel server;
+    private ServerSocketChannel server;
     private volatile int exitCode = ExitCodes.OK;
 
-    public Master(ServerConfig config) {
+    public Master(ServerConfig config, ServiceSocket socket) {
         this.config = config;
+        this.socket = socket;
         this.admission = AdmissionLedger.of(config);
         admission.reportRefusalsEverySecond(loop);
         // A release on a worker's report runs on this loop; one that makes room resumes accepting.
@@ -67,7 +69,7 @@ public final class Master implements SupervisorEvents {
     /** Serves until a shutdown signal, then drains every worker; returns the exit code. */
     public int run() {
         try {
-            bind();
+            listen();
             try (ControlSocket control = new ControlSocket(loop, (pid, channel) -> links.accept(pid, channel))) {
                 log.info("workers link through {}", control.path());
                 supervisor = new Supervisor(
@@ -115,7 +117,7 @@ public final class Master implements SupervisorEvents {
     @Override
     public void allReady() {
         log.info("shout listening on {} (mode=process, transform={}, transport=epoll, workers={},"
-                        + " threads-per-worker={})", ServerStartException.listening(config.host(), server.localAddress()),
+                        + " threads-per-worker={})", socket.address(server),
                 config.transform(), config.workers(), config.threads());
     }
 
@@ -139,21 +141,15 @@ public final class Master implements SupervisorEvents {
         }
     }
 
-    private void bind() {
-        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
-        server = new EpollServerSocketChannel();
+    private void listen() {
+        server = socket.newChannel(Transport.EPOLL);
         server.config().setBacklog(config.backlog());
         server.config().setReuseAddress(true);
         // Nothing is accepted until a worker is ready: clients wait in the backlog meanwhile.
         server.config().setAutoRead(false);
         server.pipeline().addLast(dispatcher);
-        try {
-            loop.register(server).sync();
-            server.bind(address).sync();
-        } catch (Exception e) {
-            server.close();
-            throw new ServerStartException(address, e);
-        }
+        loop.register(server).syncUninterruptibly();
+        socket.listen(server);
     }
 
     private void stopWorkers() {

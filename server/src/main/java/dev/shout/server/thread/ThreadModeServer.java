@@ -1,7 +1,6 @@
 package dev.shout.server.thread;
 
 import dev.shout.server.ExitCodes;
-import dev.shout.server.ServerStartException;
 import dev.shout.server.ShutdownSignals;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
@@ -12,12 +11,12 @@ import dev.shout.server.metrics.Observability;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
 import dev.shout.server.pipeline.TimedOutConnections;
 import dev.shout.server.pipeline.Traffic;
+import dev.shout.server.transport.ServiceSocket;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,9 +28,11 @@ public final class ThreadModeServer {
     private static final Logger log = LoggerFactory.getLogger(ThreadModeServer.class);
 
     private final ServerConfig config;
+    private final ServiceSocket socket;
 
-    public ThreadModeServer(ServerConfig config) {
+    public ThreadModeServer(ServerConfig config, ServiceSocket socket) {
         this.config = config;
+        this.socket = socket;
     }
 
     /** Serves until a shutdown signal, then drains; returns the exit code. */
@@ -48,9 +49,9 @@ public final class ThreadModeServer {
         ProxyRefusals proxyRefusals = new ProxyRefusals(config.proxy());
         proxyRefusals.reportEverySecond(acceptor.next());
         try {
-            Channel server = bind(new ServerBootstrap()
+            Channel server = listen(new ServerBootstrap()
                     .group(acceptor, loops)
-                    .channel(transport.serverChannelClass())
+                    .channelFactory(() -> socket.newChannel(transport))
                     .option(ChannelOption.SO_BACKLOG, config.backlog())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .handler(new AdmissionHandler(admission))
@@ -60,7 +61,7 @@ public final class ThreadModeServer {
                     transport.serverChannelClass(),
                     new ThreadModeMetrics(connections, traffic, admission, timedOut, proxyRefusals, server), false);
             log.info("shout listening on {} (mode=thread, transform={}, transport={}, threads={})",
-                    ServerStartException.listening(config.host(), server.localAddress()),
+                    socket.address(server),
                     config.transform(), transport, config.threads());
             signals.awaitShutdown();
             server.close().syncUninterruptibly();
@@ -76,12 +77,10 @@ public final class ThreadModeServer {
         }
     }
 
-    private Channel bind(ServerBootstrap bootstrap) {
-        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
-        try {
-            return bootstrap.bind(address).sync().channel();
-        } catch (Exception e) {
-            throw new ServerStartException(address, e);
-        }
+    /** Registers the server channel, which fails with a {@code ServerStartException} if it cannot be made, then listens. */
+    private Channel listen(ServerBootstrap bootstrap) {
+        Channel server = bootstrap.register().syncUninterruptibly().channel();
+        socket.listen(server);
+        return server;
     }
 }

@@ -3,11 +3,11 @@ package dev.shout.server.transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.function.Supplier;
@@ -18,10 +18,10 @@ public enum Transport {
     NIO("nio", NioServerSocketChannel.class, NioIoHandler::newFactory);
 
     private final String displayName;
-    private final Class<? extends ServerChannel> serverChannelClass;
+    private final Class<? extends ServerSocketChannel> serverChannelClass;
     private final Supplier<IoHandlerFactory> ioHandlerFactory;
 
-    Transport(String displayName, Class<? extends ServerChannel> serverChannelClass,
+    Transport(String displayName, Class<? extends ServerSocketChannel> serverChannelClass,
             Supplier<IoHandlerFactory> ioHandlerFactory) {
         this.displayName = displayName;
         this.serverChannelClass = serverChannelClass;
@@ -43,7 +43,7 @@ public enum Transport {
                 threads, new DefaultThreadFactory(ProcessIdentity.threadPrefix(role)), ioHandlerFactory.get());
     }
 
-    public Class<? extends ServerChannel> serverChannelClass() {
+    public Class<? extends ServerSocketChannel> serverChannelClass() {
         return serverChannelClass;
     }
 
