@@ -102,7 +102,7 @@ public final class ShoutClient implements Callable<Integer> {
             return new MessageSession(config.message(), out);
         }
         if (config.interactive() || stdinIsTerminal) {
-            return new InteractiveSession(stdin, out);
+            return new InteractiveSession(() -> new PlainLines(stdin, out), out);
         }
         return new StreamSession(stdin, stdout);
     }
