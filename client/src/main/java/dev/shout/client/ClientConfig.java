@@ -1,5 +1,6 @@
 package dev.shout.client;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -9,8 +10,10 @@ import java.util.Objects;
  *
  * @param message     the text to send once, or {@code null} when {@code --message} was not given
  * @param interactive whether {@code --interactive} was given; a terminal on stdin implies it anyway
+ * @param historyFile where the lines typed at a terminal are kept, or {@code null} with {@code --no-history}
  */
-record ClientConfig(String host, int port, Duration connectTimeout, String message, boolean interactive) {
+record ClientConfig(String host, int port, Duration connectTimeout, String message, boolean interactive,
+        Path historyFile) {
 
     ClientConfig {
         Objects.requireNonNull(host, "host");

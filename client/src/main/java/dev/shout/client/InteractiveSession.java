@@ -1,16 +1,15 @@
 package dev.shout.client;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * The classic exercise's prompt loop: one line typed, one line shouted back. Replies are read up to
@@ -22,38 +21,62 @@ final class InteractiveSession implements Session {
     static final String PROMPT = ">>: ";
     private static final String EXIT_COMMAND = "exit";
 
-    private final BufferedReader stdin;
+    private final Supplier<LineSource> keyboard;
     private final PrintWriter out;
 
-    InteractiveSession(InputStream stdin, PrintWriter out) {
-        this.stdin = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+    /**
+     * @param keyboard opened once connected, so that a refused connection leaves the terminal
+     *                 untouched, and closed when the conversation ends, however it ends
+     */
+    InteractiveSession(Supplier<LineSource> keyboard, PrintWriter out) {
+        this.keyboard = keyboard;
         this.out = out;
     }
 
     @Override
     public void run(Socket socket) throws IOException {
-        OutputStream toServer = socket.getOutputStream();
-        InputStream fromServer = new BufferedInputStream(socket.getInputStream());
-        while (true) {
-            out.print(PROMPT);
-            out.flush();
-            String line = stdin.readLine();
-            if (line == null) {
-                // After Ctrl-D the cursor still sits behind the prompt; leave the shell a clean line.
-                out.println();
-                break;
-            }
-            String request = line.strip();
-            if (request.equals(EXIT_COMMAND)) {
-                break;
-            }
-            if (!request.isEmpty()) {
-                toServer.write((request + "\n").getBytes(StandardCharsets.UTF_8));
-                out.println(readReplyLine(fromServer));
-            }
+        try (LineSource lines = keyboard.get()) {
+            talk(lines, socket.getOutputStream(), new BufferedInputStream(socket.getInputStream()));
         }
         out.flush();
         socket.shutdownOutput();
+    }
+
+    private void talk(LineSource lines, OutputStream toServer, InputStream fromServer) throws IOException {
+        while (true) {
+            String typed = lines.readLine(PROMPT);
+            if (typed == null) {
+                // After Ctrl-D the cursor still sits behind the prompt; leave the shell a clean line.
+                out.println();
+                return;
+            }
+            if (!converse(typed, toServer, fromServer)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Sends each line of what was typed and prints its reply; more than one when a line editor
+     * took a paste of several. Returns false at {@code exit}, which is not sent.
+     */
+    private boolean converse(String typed, OutputStream toServer, InputStream fromServer) throws IOException {
+        for (String line : typed.split("\\R")) {
+            String request = line.strip();
+            if (request.equals(EXIT_COMMAND)) {
+                return false;
+            }
+            if (!request.isEmpty()) {
+                toServer.write(encode(request));
+                out.println(readReplyLine(fromServer));
+            }
+        }
+        return true;
+    }
+
+    /** A request as it goes out: UTF-8, ended by the newline the server splits lines on. */
+    static byte[] encode(String request) {
+        return (request + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private static String readReplyLine(InputStream fromServer) throws IOException {

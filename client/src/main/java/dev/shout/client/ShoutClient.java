@@ -1,11 +1,13 @@
 package dev.shout.client;
 
 import dev.shout.client.bench.BenchCommand;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +41,8 @@ public final class ShoutClient implements Callable<Integer> {
     public static final String BUILD = "dev.shout.client.build";
     public static final String VERSION = NAME + " ${bundle:shout.version}";
     private static final int EXIT_CONNECTION_FAILED = 1;
+    /** In the user's home; the lines in it are payloads, which the server never logs. */
+    static final String HISTORY_FILE = ".shout_history";
 
     @Spec
     private CommandSpec spec;
@@ -53,6 +57,11 @@ public final class ShoutClient implements Callable<Integer> {
     @Option(names = {"-i", "--interactive"},
             description = "Prompt for lines even when stdin is not a terminal.")
     private boolean interactive;
+
+    @Option(names = "--no-history",
+            description = "Keep no history of the lines typed at a terminal: ~/" + HISTORY_FILE
+                    + " is neither read nor written.")
+    private boolean noHistory;
 
     private final InputStream stdin;
     private final OutputStream stdout;
@@ -90,7 +99,8 @@ public final class ShoutClient implements Callable<Integer> {
 
     private ClientConfig parseConfig() {
         try {
-            return new ClientConfig(server.host(), server.port(), server.connectTimeout(), message, interactive);
+            return new ClientConfig(server.host(), server.port(), server.connectTimeout(), message, interactive,
+                    noHistory ? null : Path.of(System.getProperty("user.home"), HISTORY_FILE));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -101,10 +111,23 @@ public final class ShoutClient implements Callable<Integer> {
         if (config.message() != null) {
             return new MessageSession(config.message(), out);
         }
-        if (config.interactive() || stdinIsTerminal) {
-            return new InteractiveSession(stdin, out);
+        if (stdinIsTerminal) {
+            return new InteractiveSession(() -> terminalLines(config.historyFile()), out);
+        }
+        if (config.interactive()) {
+            return new InteractiveSession(() -> new PlainLines(stdin, out), out);
         }
         return new StreamSession(stdin, stdout);
+    }
+
+    /** A terminal that no line editor can drive still gets the prompt loop, and is told why it edits nothing. */
+    private LineSource terminalLines(Path historyFile) {
+        try {
+            return TerminalLines.open(historyFile);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println(NAME + ": no line editing: " + e.getMessage());
+            return new PlainLines(stdin, spec.commandLine().getOut());
+        }
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.shout.client;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,6 +15,9 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,6 +26,8 @@ import org.junit.jupiter.api.Timeout;
 class InteractiveSessionTest {
 
     private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
+    /** Without auto-flush, so that only what the session flushes itself reaches the screen. */
+    private final PrintWriter unflushedScreen = new PrintWriter(new OutputStreamWriter(screen, StandardCharsets.UTF_8));
 
     @Test
     void promptIsOnScreenBeforeTheUserTypes() throws IOException {
@@ -106,16 +113,85 @@ class InteractiveSessionTest {
         }
     }
 
+    @Test
+    void severalLinesReadAtOnceAreSentOneByOneEachWithItsReply() throws IOException {
+        ScriptedLines keyboard = new ScriptedLines("one\n\n  two \r\nthree");
+        try (TestServer server = TestServer.uppercasing()) {
+            talk(server, keyboard);
+        }
+        assertEquals("ONE%nTWO%nTHREE%n%n".formatted(), screen());
+    }
+
+    @Test
+    void exitAmongLinesReadAtOnceQuitsThere() throws IOException {
+        ScriptedLines keyboard = new ScriptedLines("one\nexit\nnever sent", "nor this");
+        try (TestServer server = TestServer.uppercasing()) {
+            talk(server, keyboard);
+        }
+        assertEquals("ONE%n".formatted(), screen());
+        assertEquals(List.of("nor this"), List.copyOf(keyboard.unread));
+    }
+
+    @Test
+    void theKeyboardIsClosedWhenTheUserQuits() throws IOException {
+        ScriptedLines keyboard = new ScriptedLines("hello");
+        try (TestServer server = TestServer.uppercasing()) {
+            talk(server, keyboard);
+        }
+        assertTrue(keyboard.closed);
+    }
+
+    @Test
+    void theKeyboardIsClosedWhenTheServerHangsUp() throws IOException {
+        ScriptedLines keyboard = new ScriptedLines("hello", "world");
+        try (TestServer server = TestServer.hangingUpAfterOneLine()) {
+            assertThrows(EOFException.class, () -> talk(server, keyboard));
+        }
+        assertTrue(keyboard.closed, "a terminal left in raw mode would garble the shell after the error");
+    }
+
+    @Test
+    void aRequestGoesOutAsUtf8EndedByANewline() {
+        assertArrayEquals(new byte[] {'s', 't', 'r', 'a', (byte) 0xC3, (byte) 0x9F, 'e', '\n'},
+                InteractiveSession.encode("straße"));
+    }
+
+    /** What a line editor might return: each read one string, with line breaks in it after a paste. */
+    private static final class ScriptedLines implements LineSource {
+        private final Deque<String> unread;
+        private boolean closed;
+
+        ScriptedLines(String... reads) {
+            this.unread = new ArrayDeque<>(List.of(reads));
+        }
+
+        @Override
+        public String readLine(String prompt) {
+            return unread.poll();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
     private void talk(TestServer server, InputStream keyboard) throws IOException {
+        talk(server, new PlainLines(keyboard, unflushedScreen));
+    }
+
+    private void talk(TestServer server, LineSource keyboard) throws IOException {
         try (Socket socket = new Socket(TestServer.HOST, server.port())) {
             session(keyboard).run(socket);
         }
     }
 
-    /** Without auto-flush, so that only what the session flushes itself reaches the screen. */
     private InteractiveSession session(InputStream keyboard) {
-        PrintWriter unflushed = new PrintWriter(new OutputStreamWriter(screen, StandardCharsets.UTF_8));
-        return new InteractiveSession(keyboard, unflushed);
+        return session(new PlainLines(keyboard, unflushedScreen));
+    }
+
+    private InteractiveSession session(LineSource keyboard) {
+        return new InteractiveSession(() -> keyboard, unflushedScreen);
     }
 
     private static InputStream typed(String text) {

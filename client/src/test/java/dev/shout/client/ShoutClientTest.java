@@ -34,11 +34,15 @@ class ShoutClientTest {
         }
     }
 
+    /** Here stdin is a pipe whatever the caller says, so the line editor finds no terminal to take over. */
     @Test
-    void terminalOnStdinMeansInteractive() throws IOException {
+    void terminalThatNoLineEditorCanDriveStillGetsThePromptLoopAndOneLineSayingWhy() throws IOException {
         try (TestServer server = TestServer.uppercasing()) {
             Outcome outcome = shout("hi\n", true, server.port());
-            assertEquals(new Outcome(0, ">>: HI%n>>: %n".formatted(), ""), outcome);
+            assertEquals(0, outcome.exitCode());
+            assertEquals(">>: HI%n>>: %n".formatted(), outcome.out());
+            assertEquals(1, outcome.errLines().size(), outcome.err());
+            assertTrue(outcome.err().startsWith("shout: no line editing: "), outcome.err());
         }
     }
 
