@@ -14,7 +14,8 @@ MODES=${MODES:-thread process ref}
 WORKLOADS=${WORKLOADS:-pp1 pp50 pp1000 pp50-ascii pp50-echo stream4 churn}
 SIZE=${SIZE:-64}
 CHURN_CONNECTIONS=${CHURN_CONNECTIONS:-10}
-CHART_OUT=${CHART_OUT:-$ROOT/docs/benchmarks.png}
+# Set and empty: the chart stays in the results directory.
+CHART_OUT=${CHART_OUT-$ROOT/docs/benchmarks.png}
 # c: one thread of C, which leaves the server more of the cores, for the ratios against the C
 # reference; java: `shout bench`, the load generator users have.
 LOADGEN=${LOADGEN:-c}
