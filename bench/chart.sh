@@ -44,6 +44,11 @@ awk -F, '
 
 title=$(sed -n 's/^date_start: \(.\{10\}\).*/\1/p' "$(dirname "$csv")/machine.txt" 2>/dev/null || true)
 cpus=$(sed -n 's/^nproc: //p' "$(dirname "$csv")/machine.txt" 2>/dev/null || true)
+# Sessions from before LOADGEN used shout bench.
+case $(sed -n 's/^load_generator: \([a-z]*\) .*/\1/p' "$(dirname "$csv")/machine.txt" 2>/dev/null || true) in
+  c) loadgen="C load generator (one thread)" ;;
+  *) loadgen="load generator (shout bench)" ;;
+esac
 
 gnuplot <<EOF
 set terminal pngcairo size 1400,560 font "sans,11"
@@ -57,7 +62,7 @@ set xrange [-0.6:2.6]
 set key top left
 set grid ytics
 set xlabel "connections (ping-pong, 64-byte messages)"
-set multiplot layout 1,2 title "shout ping-pong${title:+, $title}${cpus:+, $cpus cores shared by server and load generator}\nthread mode: --threads 2; process mode: --workers 2 --threads 1; C reference: single-threaded epoll"
+set multiplot layout 1,2 title "shout ping-pong${title:+, $title}${cpus:+, $cpus cores shared by server and $loadgen}\nthread mode: --threads 2; process mode: --workers 2 --threads 1; C reference: single-threaded epoll"
 set title "throughput (higher is better)"
 set ylabel "messages/s"
 set format y "%.0s%c"

@@ -202,10 +202,21 @@ prepare_jars() {
   CLIENT_JAR=$WORK/shout.jar
 }
 
+# compile_c SOURCE BINARY WHAT: a C program of bench/ built with gcc -O2 into $WORK.
+compile_c() {
+  command -v gcc >/dev/null || die "gcc is needed for $3 (apt-get install -y gcc)"
+  gcc -O2 -Wall -o "$WORK/$2" "$BENCH_DIR/$1" || die "$3 did not compile"
+}
+
 prepare_ref() {
-  command -v gcc >/dev/null || die "gcc is needed for the C reference (apt-get install -y gcc)"
-  gcc -O2 -Wall -o "$WORK/shout_ref" "$BENCH_DIR/ref/shout_ref.c" || die "the C reference did not compile"
+  compile_c ref/shout_ref.c shout_ref "the C reference"
   REF_BIN=$WORK/shout_ref
+}
+
+# The C load generator: one thread, so the server keeps more of the cores than `shout bench` leaves it.
+prepare_load() {
+  compile_c load/shout_load.c shout_load "the C load generator (or LOADGEN=java)"
+  LOAD_BIN=$WORK/shout_load
 }
 
 # --- servers ---------------------------------------------------------------------------------
@@ -312,10 +323,16 @@ tree_rss_kb() {
 # --- bench runs ------------------------------------------------------------------------------
 
 # run_bench JSON ERR LIMIT_S FLAG...: one load-generator run against $HOST, killed if it
-# outlives LIMIT_S. Returns the bench's exit code (124 or 137 for a run that was cut off).
+# outlives LIMIT_S: `shout bench --json`, or with LOADGEN=c the C load generator (prepare_load),
+# which takes the same flags and always reports in JSON. Returns the generator's exit code (124
+# or 137 for a run that was cut off).
 run_bench() {
   local json=$1 err=$2 limit=$3
   shift 3
+  if [[ ${LOADGEN:-java} == c ]]; then
+    timeout -k 5 "$limit" "$LOAD_BIN" --host "$HOST" "$@" </dev/null >"$json" 2>"$err"
+    return
+  fi
   # shellcheck disable=SC2086
   timeout -k 5 "$limit" "$JAVA" ${BENCH_JVM_OPTS:-} -jar "$CLIENT_JAR" bench --host "$HOST" --json \
     ${BENCH_THREADS:+--threads "$BENCH_THREADS"} "$@" </dev/null >"$json" 2>"$err"

@@ -2,7 +2,8 @@
 # The benchmark session: shout in thread mode and in process mode, and the C reference, on the
 # same workloads, back to back, ROUNDS times, each server started fresh for each run. Prints
 # the medians with the ratios and the targets, and writes everything to a results directory.
-# See bench/README.md.
+# The load comes from the C load generator (bench/load/shout_load.c), or with LOADGEN=java from
+# `shout bench`. See bench/README.md.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -13,11 +14,16 @@ MODES=${MODES:-thread process ref}
 WORKLOADS=${WORKLOADS:-pp1 pp50 pp1000 pp50-ascii pp50-echo stream4 churn}
 SIZE=${SIZE:-64}
 CHURN_CONNECTIONS=${CHURN_CONNECTIONS:-10}
-CHART_OUT=${CHART_OUT:-$ROOT/docs/benchmarks.png}
+# Set and empty: the chart stays in the results directory.
+CHART_OUT=${CHART_OUT-$ROOT/docs/benchmarks.png}
+# c: one thread of C, which leaves the server more of the cores, for the ratios against the C
+# reference; java: `shout bench`, the load generator users have.
+LOADGEN=${LOADGEN:-c}
 
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "ROUNDS=$ROUNDS: expected a whole number >= 1"
 check_duration DURATION "$DURATION"
 check_duration WARMUP "$WARMUP"
+[[ $LOADGEN == c || $LOADGEN == java ]] || die "LOADGEN=$LOADGEN: expected c (the default) or java"
 
 # id -> pattern, connections, transform, and whether the C reference runs it. The reference
 # only uppercases ASCII; every payload is printable ASCII, so its one run at 50 connections
@@ -39,6 +45,7 @@ begin_session
 
 prepare_jars
 [[ " $MODES " == *" ref "* ]] && prepare_ref
+[[ $LOADGEN == c ]] && prepare_load
 
 warmup_s=$(seconds_of "$WARMUP")
 duration_s=$(seconds_of "$DURATION")
@@ -50,7 +57,12 @@ facts=$RESULTS/machine.txt
 : >"$facts"
 machine_facts_start "$facts"
 {
-  echo "settings: ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP SIZE=$SIZE CHURN_CONNECTIONS=$CHURN_CONNECTIONS BENCH_THREADS=${BENCH_THREADS:-default}"
+  echo "settings: ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP SIZE=$SIZE CHURN_CONNECTIONS=$CHURN_CONNECTIONS LOADGEN=$LOADGEN BENCH_THREADS=${BENCH_THREADS:-default}"
+  if [[ $LOADGEN == c ]]; then
+    echo "load_generator: c = bench/load/shout_load.c (gcc -O2, one thread), sha256 $(sha256sum "$LOAD_BIN" | cut -d' ' -f1)"
+  else
+    echo "load_generator: java = shout bench --threads ${BENCH_THREADS:-$(nproc)}"
+  fi
   echo "modes: thread = --mode thread --threads 2; process = --mode process --workers 2 --threads 1; ref = bench/ref/shout_ref.c (gcc -O2)"
 } >>"$facts"
 

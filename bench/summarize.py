@@ -4,7 +4,8 @@
 Usage: summarize.py RESULTS_DIR
 
 Reads RESULTS_DIR/index.csv (one line per run, written by run.sh) and the JSON report of each
-run; writes runs.csv (every run, every figure), results.csv (per workload and mode: the median
+run, from `shout bench --json` or the C load generator (bench/load/shout_load.c), whose reports
+have the same keys; writes runs.csv (every run, every figure), results.csv (per workload and mode: the median
 over the rounds with its minimum and maximum), ratios.csv and targets.csv; prints the table.
 Runs that failed (a non-zero exit, no report) are left out of the medians and listed.
 """
@@ -53,6 +54,9 @@ def load_runs(results):
                 elif row["exit_code"] != "0" or not report.get("ok"):
                     error = report.get("problem") or f"exit code {row['exit_code']}"
             runs.append({**row, **{k: report.get(k) for k in FIGURES},
+                         # Only the C load generator names itself and measures its own CPU.
+                         "generator": report.get("generator", "shout bench") if report else "",
+                         "generator_cpu_percent": report.get("generator_cpu_percent"),
                          "connections_established": report.get("connections_established"),
                          "connect_errors": report.get("connect_errors"),
                          "verify_failures": report.get("verify_failures"),
@@ -148,6 +152,7 @@ def main():
     info = facts(results)
     print()
     print(f"shout benchmarks, {info.get('date_start', '?')}: {info.get('settings', '')}")
+    print(f"load generator: {info.get('load_generator', 'shout bench')}")
     print(f"{info.get('cpu_model', '?')}, nproc {info.get('nproc', '?')}, kernel {info.get('kernel', '?')}, "
           f"load average {info.get('load_average_start', '?')} at the start, {info.get('load_average_end', '?')} at the end")
     print("Medians over the rounds; spread = the widest (max - min) / median of the three modes.")

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** The built client jar run as an OS process, with its stdin fed from a pipe. */
+/** The built client jar, or another command, run as an OS process with its stdin fed from a pipe. */
 final class ClientProcess {
 
     record Result(int exitCode, byte[] stdout, String stderr) {
@@ -24,6 +24,11 @@ final class ClientProcess {
     static Result run(byte[] stdin, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Jars.java(), "-jar", Jars.client()));
         command.addAll(List.of(args));
+        return runCommand(command, stdin);
+    }
+
+    /** Runs {@code command} to its end (at most 60 s) and returns what it printed. */
+    static Result runCommand(List<String> command, byte[] stdin) throws IOException {
         Process process = new ProcessBuilder(command).start();
         CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(process, true));
         CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readAll(process, false));
@@ -33,7 +38,7 @@ final class ClientProcess {
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("client still running after 60 s");
+                throw new AssertionError(command.get(0) + " still running after 60 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
