@@ -72,6 +72,26 @@ class TlsTest {
         server.awaitLog("TLS by (OpenSSL|the JDK's)");
     }
 
+    /**
+     * TLS 1.3's half-close: a client that sends its last line and its close_notify together gets
+     * the whole reply, then the server's close. With the OpenSSL provider the engine would close
+     * both ways on reading the close_notify, before the reply was encrypted ({@code TlsRecordFramer}).
+     */
+    @ParameterizedTest
+    @EnumSource(ServerMode.class)
+    void aClientThatClosesItsSideRightAfterItsLastLineGetsTheWholeReply(ServerMode mode) throws Exception {
+        LeakCheckedServer server = server(mode);
+        SSLContext trusting = TlsSockets.trusting(pki.ca().certificate());
+        for (int i = 0; i < 20; i++) {
+            try (SSLSocket socket = TlsSockets.connect(trusting, server.port())) {
+                socket.setTcpNoDelay(false);
+                socket.getOutputStream().write(("last line " + i + ", café\n").getBytes(UTF_8));
+                socket.shutdownOutput();
+                assertEquals("LAST LINE " + i + ", CAFÉ\n", new String(socket.getInputStream().readAllBytes(), UTF_8));
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ServerMode.class)
     void aPlaintextClientIsClosedUnansweredAndCountedWithoutAStackTrace(ServerMode mode) throws Exception {

@@ -74,7 +74,7 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
         if (tls.isPresent()) {
             // After the PROXY header, which a balancer sends in plaintext before the client's
             // handshake; before everything else, which sees, limits and counts plaintext only.
-            pipeline.addLast(tls.get().newHandler(ch.alloc()), handshakeWatch);
+            pipeline.addLast(new TlsRecordFramer(), tls.get().newHandler(ch.alloc()), handshakeWatch);
         }
         pipeline.addLast(traffic);
         if (!policy.idleTimeout().isZero()) {

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Sends each client its bytes back, transformed, in order, and ends the connection so that
  * no byte owed is lost:
  * <ul>
- * <li>on the client's half-close it sends the rest and closes once it is written, or when the
+ * <li>on the client's half-close (or, over TLS, its {@code close_notify}) it sends the rest and closes once it is written, or when the
  *     client has read nothing for {@code --half-closed-timeout} (counted in {@link TimedOutConnections});</li>
  * <li>when the server drains ({@link DrainEvent}) it sends what it owes, shuts its output and
  *     waits for the client to close, discarding what still comes in, so that the close cannot
@@ -67,7 +68,9 @@ final class TransformHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
+        if (evt instanceof ChannelInputShutdownEvent
+                || evt instanceof SslCloseCompletionEvent closed && closed.isSuccess()) {
+            // A TLS client's close_notify ends what it sends, as a TCP half-close does.
             clientHalfClosed(ctx);
         } else if (evt == DrainEvent.INSTANCE) {
             if (lastWrite == null) {
@@ -81,6 +84,9 @@ final class TransformHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void clientHalfClosed(ChannelHandlerContext ctx) {
+        if (halfClosedCheck != null) {
+            return; // seen already: a TLS client's close_notify comes before its FIN
+        }
         (lastWrite == null ? writeLast(ctx) : lastWrite).addListener(ChannelFutureListener.CLOSE);
         watchHalfClosed(ctx, new ReadProgress(ctx.channel()));
     }
