@@ -22,13 +22,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static final String HOST = "127.0.0.1";
+    private static final int BACKLOG = 50;
 
     private final ServerSocket serverSocket;
     private final Handler handler;
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
 
-    private TestServer(Handler handler) throws IOException {
-        this.serverSocket = new ServerSocket(0, 50, InetAddress.getByName(HOST));
+    private TestServer(ServerSocket serverSocket, Handler handler) {
+        this.serverSocket = serverSocket;
         this.handler = handler;
         Thread acceptor = new Thread(this::acceptConnections, "test-server-acceptor");
         acceptor.setDaemon(true);
@@ -36,7 +37,13 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Handler handler) throws IOException {
-        return new TestServer(handler);
+        return new TestServer(new ServerSocket(0, BACKLOG, InetAddress.getByName(HOST)), handler);
+    }
+
+    /** Like {@link #uppercasing()}, over TLS with {@code certificate}. */
+    public static TestServer uppercasingOverTls(TestCertificate certificate) throws IOException {
+        return new TestServer(certificate.serverContext().getServerSocketFactory()
+                .createServerSocket(0, BACKLOG, InetAddress.getByName(HOST)), TestServer::echoUppercased);
     }
 
     /** Echoes everything upper-cased as it arrives, and closes once the client has half-closed. */

@@ -1,0 +1,143 @@
+package dev.shout.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.shout.client.tls.TlsConfig;
+import dev.shout.client.tls.TlsSetupException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The {@link Connector} over TLS against in-test TLS servers on loopback: the handshake is part of
+ * connecting, and each way it can fail is one line saying why. The certificates are made once: the
+ * first one loads BouncyCastle, which can take seconds on a loaded machine.
+ */
+@Timeout(20)
+class ConnectorTlsTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final String LOCALHOST = "localhost";
+    private static final byte[] REQUEST = "hi\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REPLY = "HI\n".getBytes(StandardCharsets.US_ASCII);
+
+    private static TestCertificate localhost;
+    private static TestCertificate elsewhere;
+    private static TestCertificate expired;
+
+    @BeforeAll
+    static void makeCertificates() {
+        localhost = TestCertificate.forHost(LOCALHOST);
+        elsewhere = TestCertificate.forHost("elsewhere.example");
+        Instant expiry = Instant.parse("2026-01-31T12:00:00Z");
+        expired = TestCertificate.forHost(LOCALHOST, expiry.minus(Duration.ofDays(30)), expiry);
+    }
+
+    @AfterAll
+    static void deleteCertificates() {
+        localhost.close();
+        elsewhere.close();
+        expired.close();
+    }
+
+    @Test
+    void sessionTalksToTheServerOverTls() throws Exception {
+        try (TestServer server = TestServer.uppercasingOverTls(localhost)) {
+            assertArrayEquals(REPLY, roundTrip(LOCALHOST, server, trusting(localhost.certificate())));
+        }
+    }
+
+    @Test
+    void certificateNoAuthorityVouchesForIsRefusedWhileConnecting() throws Exception {
+        try (TestServer server = TestServer.uppercasingOverTls(localhost)) {
+            assertCannotConnect(LOCALHOST, server, trusting(null), "certificate not trusted (self-signed or"
+                    + " unknown authority; --ca FILE names one to trust)");
+        }
+    }
+
+    @Test
+    void certificateForAnotherHostIsRefusedSayingWhomItIsFor() throws Exception {
+        try (TestServer server = TestServer.uppercasingOverTls(elsewhere)) {
+            assertCannotConnect(LOCALHOST, server, trusting(elsewhere.certificate()),
+                    "certificate is for elsewhere.example, not localhost");
+        }
+    }
+
+    @Test
+    void addressIsCheckedAgainstTheCertificateToo() throws Exception {
+        try (TestServer server = TestServer.uppercasingOverTls(localhost)) {
+            assertCannotConnect(TestServer.HOST, server, trusting(localhost.certificate()),
+                    "certificate is for localhost, not 127.0.0.1");
+        }
+    }
+
+    @Test
+    void expiredCertificateIsRefusedEvenWhenTrustedAsItsOwnAuthority() throws Exception {
+        try (TestServer server = TestServer.uppercasingOverTls(expired)) {
+            assertCannotConnect(LOCALHOST, server, trusting(expired.certificate()), "certificate expired on 2026-01-31");
+        }
+    }
+
+    @Test
+    void insecureTakesAnyCertificateForAnyHost() throws Exception {
+        try (TestServer server = TestServer.uppercasingOverTls(elsewhere)) {
+            TlsConfig insecure = new TlsConfig(Optional.empty(), true, Optional.empty(), Optional.empty());
+            assertArrayEquals(REPLY, roundTrip(TestServer.HOST, server, insecure));
+        }
+    }
+
+    @Test
+    void plaintextServerIsToldApartFromABadCertificate() throws Exception {
+        try (TestServer server = TestServer.uppercasing()) {
+            assertCannotConnect(TestServer.HOST, server, trusting(null),
+                    "server did not answer TLS (is it started with --tls-cert?)");
+        }
+    }
+
+    @Test
+    void serverSilentThroughTheHandshakeTimesOutWithTheConfiguredDuration() throws Exception {
+        try (TestServer server = TestServer.start(connection -> connection.getInputStream().readAllBytes())) {
+            Connector connector = new Connector(TestServer.HOST, server.port(), Duration.ofMillis(300),
+                    Optional.of(TlsLayer.of(trusting(null))));
+            ConnectionFailure failure = assertThrows(ConnectionFailure.class, () -> connector.run(socket -> { }));
+            assertEquals("cannot connect to 127.0.0.1:" + server.port() + ": no answer to the TLS handshake within"
+                    + " 300ms (is the server started with --tls-cert?)", failure.getMessage());
+        }
+    }
+
+    /** Sends a line, half-closes (close_notify), and reads the reply to the end of the stream. */
+    private static byte[] roundTrip(String host, TestServer server, TlsConfig config)
+            throws TlsSetupException, ConnectionFailure {
+        byte[][] reply = new byte[1][];
+        overTls(host, server, config).run(socket -> {
+            socket.getOutputStream().write(REQUEST);
+            socket.shutdownOutput();
+            reply[0] = socket.getInputStream().readAllBytes();
+        });
+        return reply[0];
+    }
+
+    private static void assertCannotConnect(String host, TestServer server, TlsConfig config, String reason)
+            throws TlsSetupException {
+        ConnectionFailure failure = assertThrows(ConnectionFailure.class,
+                () -> overTls(host, server, config).run(socket -> { }));
+        assertEquals("cannot connect to " + host + ":" + server.port() + ": " + reason, failure.getMessage());
+    }
+
+    private static Connector overTls(String host, TestServer server, TlsConfig config) throws TlsSetupException {
+        return new Connector(host, server.port(), TIMEOUT, Optional.of(TlsLayer.of(config)));
+    }
+
+    /** Trusting the authorities in {@code ca}, or the JDK's own without it. */
+    private static TlsConfig trusting(Path ca) {
+        return new TlsConfig(Optional.ofNullable(ca), false, Optional.empty(), Optional.empty());
+    }
+}
