@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the image must do in every mode, checked from outside against a container of it built
@@ -58,9 +61,28 @@ abstract class ContainerContract {
 
     /** A container of the image in this class's mode, {@code extraArgs} added to its arguments. */
     ShoutContainer startContainer(Duration stopGrace, String... extraArgs) {
+        return startContainer(stopGrace, Map.of(), extraArgs);
+    }
+
+    /** Likewise, with {@code files} mounted read-only at their paths in the container. */
+    ShoutContainer startContainer(Duration stopGrace, Map<Path, String> files, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of(serverArgs));
         args.addAll(List.of(extraArgs));
-        return ShoutContainer.start(image.name(), stopGrace, args.toArray(String[]::new));
+        return ShoutContainer.start(image.name(), stopGrace, files, args.toArray(String[]::new));
+    }
+
+    /** As the README shows: a certificate and key mounted from the host, served by the image's own user. */
+    @Test
+    void servesTlsWithAMountedCertificateAndKey(@TempDir Path dir) throws Exception {
+        TestCertificates pki = TestCertificates.authority(dir, "container CA");
+        TestCertificates.Issued certificate = pki.localhost("tls");
+        try (ShoutContainer tls = startContainer(ShoutContainer.DOCKER_DEFAULT_STOP_GRACE,
+                Map.of(certificate.certificate(), "/etc/shout/tls.crt", certificate.key(), "/etc/shout/tls.key"),
+                "--tls-cert", "/etc/shout/tls.crt", "--tls-key", "/etc/shout/tls.key");
+                OpenSslClient client = OpenSslClient.connect(tls.port(), pki.ca().certificate())) {
+            client.send("hello from outside the container");
+            assertEquals("HELLO FROM OUTSIDE THE CONTAINER", client.await("HELLO"));
+        }
     }
 
     @Test

@@ -43,12 +43,15 @@ final class LeakCheckedServer implements AutoCloseable {
     private final Path log;
     /** {@code --proxy-protocol}'s version if it is on: then only a header from 127.0.0.1 gets a connection served. */
     private final Optional<String> proxyProtocol;
+    /** True with {@code --tls-cert}: then the leak check's pings come over TLS. */
+    private final boolean tls;
     private int port;
 
-    private LeakCheckedServer(Process process, Path log, Optional<String> proxyProtocol) {
+    private LeakCheckedServer(Process process, Path log, Optional<String> proxyProtocol, boolean tls) {
         this.process = process;
         this.log = log;
         this.proxyProtocol = proxyProtocol;
+        this.tls = tls;
     }
 
     /**
@@ -67,7 +70,7 @@ final class LeakCheckedServer implements AutoCloseable {
         try {
             Files.createDirectories(LOGS);
             server = new LeakCheckedServer(new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start(), log, proxyProtocol(flags));
+                    .redirectOutput(log.toFile()).start(), log, proxyProtocol(flags), flags.contains("--tls-cert"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -179,20 +182,21 @@ final class LeakCheckedServer implements AutoCloseable {
      * loaded); each comes from its own address, {@code first} on, so that no
      * {@code --max-connections-per-ip} refuses it, however late the server counts a closed one out.
      * With the PROXY protocol on, each comes from a balancer at 127.0.0.1 (which the tests trust)
-     * whose header names that address.
+     * whose header names that address. With TLS on, each then makes its handshake.
      */
     private void pingFromConnectionsHeldTogether(int first, int count) throws IOException {
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = first; i < first + count; i++) {
                 String client = LoopbackAddresses.other(i);
-                if (proxyProtocol.isEmpty()) {
-                    sockets.add(LoopbackAddresses.connectFrom(client, port));
-                } else {
-                    Socket socket = LoopbackAddresses.connectFrom("127.0.0.1", port);
-                    sockets.add(socket);
+                Socket socket = LoopbackAddresses.connectFrom(proxyProtocol.isEmpty() ? client : "127.0.0.1", port);
+                sockets.add(socket);
+                if (proxyProtocol.isPresent()) {
                     socket.getOutputStream()
                             .write(ProxyHeaders.forVersion(proxyProtocol.get(), client, 40_000 + i, port));
+                }
+                if (tls) {
+                    sockets.set(sockets.size() - 1, TlsSockets.handshake(TlsSockets.trustingAnyone(), socket));
                 }
             }
             for (Socket socket : sockets) {

@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
+import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
@@ -29,7 +32,7 @@ final class ShoutContainer implements RunningServer, AutoCloseable {
     private final int port;
 
     @SuppressWarnings("resource") // closed by close()
-    private ShoutContainer(Future<String> image, Duration stopGrace, String... serverArgs) {
+    private ShoutContainer(Future<String> image, Duration stopGrace, Map<Path, String> files, String... serverArgs) {
         this.stopGrace = stopGrace;
         port = freePort();
         container = new GenericContainer<>(image)
@@ -37,14 +40,17 @@ final class ShoutContainer implements RunningServer, AutoCloseable {
                 .withEnv("SHOUT_PORT", Integer.toString(port))
                 .withCommand(serverArgs)
                 .withLogConsumer(this::follow);
+        files.forEach((file, inContainer) -> container.withFileSystemBind(file.toString(), inContainer, BindMode.READ_ONLY));
     }
 
     /**
      * Starts a container of {@code image} with {@code serverArgs} as its {@code docker run}
      * arguments and waits for the server's start line; {@code stopGrace} is for {@link #requestStop()}.
+     * {@code files} are mounted read-only, each at its path in the container ({@code docker run -v FILE:PATH:ro}).
      */
-    static ShoutContainer start(Future<String> image, Duration stopGrace, String... serverArgs) {
-        ShoutContainer started = new ShoutContainer(image, stopGrace, serverArgs);
+    static ShoutContainer start(Future<String> image, Duration stopGrace, Map<Path, String> files,
+            String... serverArgs) {
+        ShoutContainer started = new ShoutContainer(image, stopGrace, files, serverArgs);
         try {
             started.container.start();
             started.awaitLog(START_LINE.pattern());

@@ -25,8 +25,11 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.bouncycastle.operator.OutputEncryptor;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -37,8 +40,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TestCertificates {
 
-    /** How a private key is written: {@code BEGIN PRIVATE KEY} or {@code BEGIN RSA PRIVATE KEY}. */
-    public enum KeyFormat { PKCS8, PKCS1 }
+    /**
+     * How a private key is written: {@code BEGIN PRIVATE KEY}, {@code BEGIN RSA PRIVATE KEY}, or
+     * {@code BEGIN ENCRYPTED PRIVATE KEY} (with the password {@code secret}).
+     */
+    public enum KeyFormat { PKCS8, PKCS1, PKCS8_ENCRYPTED }
 
     /** A certificate's PEM file and its key's. */
     public record Issued(Path certificate, Path key, X509Certificate x509) {
@@ -148,15 +154,28 @@ public final class TestCertificates {
         certificates.add(certificate);
         certificates.addAll(chain);
         writePem(certificateFile, certificates);
-        writePem(keyFile, List.of(format == KeyFormat.PKCS1 ? key : pkcs8(key)));
+        writePem(keyFile, List.of(switch (format) {
+            case PKCS1 -> key;
+            case PKCS8 -> pkcs8(key, null);
+            case PKCS8_ENCRYPTED -> pkcs8(key, encryptor());
+        }));
         return new Issued(certificateFile, keyFile, certificate);
     }
 
-    private static Object pkcs8(PrivateKey key) {
+    private static Object pkcs8(PrivateKey key, OutputEncryptor encryptor) {
         try {
-            return new JcaPKCS8Generator(key, null);
+            return new JcaPKCS8Generator(key, encryptor);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static OutputEncryptor encryptor() {
+        try {
+            return new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+                    .setProvider(new BouncyCastleProvider()).setPassword("secret".toCharArray()).build();
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException(e);
         }
     }
 

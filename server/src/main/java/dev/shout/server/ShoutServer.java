@@ -8,11 +8,15 @@ import dev.shout.server.config.Mode;
 import dev.shout.server.config.ProxyProtocol;
 import dev.shout.server.config.ProxyProtocolPolicy;
 import dev.shout.server.config.ServerConfig;
+import dev.shout.server.config.TlsConfig;
+import dev.shout.server.config.TlsProvider;
 import dev.shout.server.process.Master;
 import dev.shout.server.thread.ThreadModeServer;
+import dev.shout.server.tls.TlsSetupException;
 import dev.shout.server.transform.TransformKind;
 import dev.shout.server.transport.ProcessIdentity;
 import dev.shout.server.transport.Transport;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -114,6 +118,30 @@ public final class ShoutServer implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}")
     private Duration proxyHeaderTimeout;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Serve TLS with this PEM certificate chain (the server's first). Default: plaintext")
+    private Path tlsCertificate;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "With --tls-cert: its PEM private key, PKCS#8 or PKCS#1")
+    private Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "With --tls-cert: mutual TLS, every client presents a certificate signed by one"
+                    + " of these PEM authorities")
+    private Path tlsClientCa;
+
+    @Option(names = "--tls-provider", paramLabel = "NAME", defaultValue = "auto",
+            description = "auto, openssl or jdk. auto: OpenSSL (bundled BoringSSL) where it loads, the JDK's"
+                    + " otherwise. Default: ${DEFAULT-VALUE}")
+    private TlsProvider tlsProvider;
+
+    @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "Close a client that has not finished its TLS handshake after this."
+                    + " Default: ${DEFAULT-VALUE}")
+    private Duration tlsHandshakeTimeout;
+
     @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "300s",
             converter = DurationConverter.class,
             description = "Close a connection that neither sends nor receives this long; 0: never."
@@ -196,6 +224,10 @@ public final class ShoutServer implements Callable<Integer> {
         } catch (ServerStartException e) {
             log.error(e.getMessage());
             return ExitCodes.START_FAILED;
+        } catch (TlsSetupException e) {
+            // Bad files are the operator's to fix, like a bad flag: one line, and the flags' exit code.
+            spec.commandLine().getErr().println("shout-server: " + e.getMessage());
+            return ExitCodes.USAGE;
         }
     }
 
@@ -207,7 +239,8 @@ public final class ShoutServer implements Callable<Integer> {
         ProxyProtocolPolicy proxy = new ProxyProtocolPolicy(proxyProtocol,
                 proxyTrusted.stream().map(Cidr::parse).toList(), proxyHeaderTimeout);
         return new ServerConfig(host, port, resolved, threads == null ? defaultThreads : threads, connection,
-                proxy, shutdownTimeout, backlog, workers == null ? CPUS : workers,
+                proxy, TlsConfig.of(tlsCertificate, tlsKey, tlsClientCa, tlsProvider, tlsHandshakeTimeout),
+                shutdownTimeout, backlog, workers == null ? CPUS : workers,
                 Arrays.stream(workerJvmOpts.trim().split("\\s+")).filter(opt -> !opt.isEmpty()).toList(),
                 maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout,
                 new MetricsConfig(metricsHost == null ? host : metricsHost,

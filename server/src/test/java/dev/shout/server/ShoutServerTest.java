@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class ShoutServerTest {
                 Duration.ofSeconds(30), 65_536, Duration.ofSeconds(60));
         ServerConfig expected = new ServerConfig(envOr("SHOUT_HOST", "127.0.0.1"), 0, Mode.THREAD, CPUS,
                 connection, new ProxyProtocolPolicy(ProxyProtocol.OFF, List.of(), Duration.ofSeconds(5)),
-                new DurationConverter().convert(envOr("SHOUT_SHUTDOWN_TIMEOUT", "10s")), 1024,
+                Optional.empty(), new DurationConverter().convert(envOr("SHOUT_SHUTDOWN_TIMEOUT", "10s")), 1024,
                 CPUS, List.of(), 10_000, 1000, 10_000, Duration.ofSeconds(5),
                 new MetricsConfig(envOr("SHOUT_HOST", "127.0.0.1"), OptionalInt.empty(), Duration.ZERO), args);
         assertEquals(expected, ShoutServer.parse(args));

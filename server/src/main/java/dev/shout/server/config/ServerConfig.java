@@ -6,6 +6,7 @@ import dev.shout.server.transform.TransformKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything the server is told on its command line, checked once when built. Nothing else
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param threads event loops serving connections: in all in thread mode, per worker in process mode
  * @param connection how each client connection is served
  * @param proxy whether connections come through balancers that send PROXY headers, and which to trust
+ * @param tls TLS on the client port, if it is on
  * @param maxConnectionsPerIp connections one client address may hold at once; 0 = no limit
  * @param metrics the metrics endpoint and stats line
  * @param originalArgs the command line as given, which workers are started with
@@ -26,6 +28,7 @@ public record ServerConfig(
         int threads,
         ConnectionPolicy connection,
         ProxyProtocolPolicy proxy,
+        Optional<TlsConfig> tls,
         Duration shutdownTimeout,
         int backlog,
         int workers,
@@ -42,6 +45,7 @@ public record ServerConfig(
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(metrics, "metrics");
         workerJvmOpts = List.copyOf(workerJvmOpts);
         originalArgs = List.copyOf(originalArgs);

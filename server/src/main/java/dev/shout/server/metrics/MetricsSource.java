@@ -25,7 +25,7 @@ public interface MetricsSource {
     /**
      * Connections refused, by reason: {@link #PER_IP_LIMIT}, and the PROXY protocol's
      * {@code untrusted_proxy}, {@code bad_proxy_header}, {@code proxy_header_timeout} (see
-     * {@code ProxyRefusals}); in process mode, those from the workers' heartbeats.
+     * {@code Refusals}); in process mode, those from the workers' heartbeats.
      */
     Map<String, Long> refused();
 

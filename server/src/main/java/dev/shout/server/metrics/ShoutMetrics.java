@@ -31,7 +31,7 @@ public final class ShoutMetrics {
                 .help("Clients waiting for a slot: in the kernel's accept queue or accepted and not yet served.")
                 .callback(callback -> callback.call(source.waiting()))
                 .register(registry);
-        byReason("shout_connections_refused", "Connections refused by a limit, by reason.", source::refused);
+        byReason("shout_connections_refused", "Connections refused before they were served, by reason.", source::refused);
         byReason("shout_connections_timed_out", "Connections closed by a timeout, by reason.", source::timedOut);
         if (perWorker) {
             registerProcessModeMetrics();

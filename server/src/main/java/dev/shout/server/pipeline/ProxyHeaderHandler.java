@@ -5,7 +5,7 @@ import dev.shout.server.admission.ConnectionAdmission;
 import dev.shout.server.admission.Permit;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ProxyProtocolPolicy;
-import dev.shout.server.pipeline.ProxyRefusals.Reason;
+import dev.shout.server.pipeline.Refusals.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * client's reach the rest of the pipeline: what came with the header waits, and reading stops,
  * while the admission is asked (of the master, in process mode). A LOCAL header, a balancer's
  * health check, is served as the balancer's own connection. Every refusal is counted in
- * {@link ProxyRefusals}, never logged with a stack trace. Once the connection is served, the
+ * {@link Refusals}, never logged with a stack trace. Once the connection is served, the
  * handler leaves the pipeline.
  */
 final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
@@ -45,14 +45,14 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
     private enum State { AWAITING_HEADER, ADMITTING, CLOSED }
 
     private final ProxyProtocolPolicy policy;
-    private final ProxyRefusals refusals;
+    private final Refusals refusals;
     /** What arrived after the header while the connection waits to be admitted, in order: bytes and events. */
     private final Deque<Object> held = new ArrayDeque<>();
     private State state = State.AWAITING_HEADER;
     private boolean peerChecked;
     private ScheduledFuture<?> headerTimeout;
 
-    ProxyHeaderHandler(ProxyProtocolPolicy policy, ProxyRefusals refusals) {
+    ProxyHeaderHandler(ProxyProtocolPolicy policy, Refusals refusals) {
         this.policy = policy;
         this.refusals = refusals;
     }

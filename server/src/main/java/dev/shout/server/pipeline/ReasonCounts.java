@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  * to count from any event loop; subclasses say only what each summary line reads.
  */
 public abstract sealed class ReasonCounts<R extends Enum<R> & ReasonCounts.Reason>
-        permits TimedOutConnections, ProxyRefusals {
+        permits TimedOutConnections, Refusals {
 
     /** A reason, an enum constant: its name in lower case is its metrics label ({@code HALF_CLOSED}: {@code half_closed}). */
     public interface Reason {

@@ -2,6 +2,7 @@ package dev.shout.server.pipeline;
 
 import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.config.ProxyProtocolPolicy;
+import dev.shout.server.tls.ServerTls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelInitializer;
@@ -9,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import java.util.Optional;
 
 /**
  * The data path of one client connection, the same in thread mode and in every worker
@@ -28,7 +30,9 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
     private final OpenConnections connections;
     private final Traffic traffic;
     private final TimedOutConnections timedOut;
-    private final ProxyRefusals proxyRefusals;
+    private final Refusals refusals;
+    private final Optional<ServerTls> tls;
+    private final TlsHandshakeWatch handshakeWatch;
     /**
      * Above {@code --max-pending-bytes} owed to a client the server stops reading from it; below
      * half of it, it reads again. Set here, not left to Netty's defaults, because it bounds
@@ -38,16 +42,19 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
 
     /**
      * @param timedOut counts the connections a timeout closes; its owner logs and exports it
-     * @param proxyRefusals counts the connections the PROXY protocol refuses; likewise
+     * @param refusals counts the connections the PROXY protocol or TLS refuses; likewise
+     * @param tls the certificate served to new connections, if TLS is on
      */
     public ShoutChannelInitializer(ConnectionPolicy policy, ProxyProtocolPolicy proxy, OpenConnections connections,
-            Traffic traffic, TimedOutConnections timedOut, ProxyRefusals proxyRefusals) {
+            Traffic traffic, TimedOutConnections timedOut, Refusals refusals, Optional<ServerTls> tls) {
         this.policy = policy;
         this.proxy = proxy;
         this.connections = connections;
         this.traffic = traffic;
         this.timedOut = timedOut;
-        this.proxyRefusals = proxyRefusals;
+        this.refusals = refusals;
+        this.tls = tls;
+        this.handshakeWatch = new TlsHandshakeWatch(refusals);
         this.waterMark = new WriteBufferWaterMark(policy.maxPendingBytes() / 2, policy.maxPendingBytes());
     }
 
@@ -62,7 +69,12 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline pipeline = ch.pipeline();
         if (proxy.enabled()) {
             // First: the header is neither the client's traffic nor ever sent back.
-            pipeline.addLast(new HAProxyMessageDecoder(MAX_TLV_BYTES), new ProxyHeaderHandler(proxy, proxyRefusals));
+            pipeline.addLast(new HAProxyMessageDecoder(MAX_TLV_BYTES), new ProxyHeaderHandler(proxy, refusals));
+        }
+        if (tls.isPresent()) {
+            // After the PROXY header, which a balancer sends in plaintext before the client's
+            // handshake; before everything else, which sees, limits and counts plaintext only.
+            pipeline.addLast(tls.get().newHandler(ch.alloc()), handshakeWatch);
         }
         pipeline.addLast(traffic);
         if (!policy.idleTimeout().isZero()) {

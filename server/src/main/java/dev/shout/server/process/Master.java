@@ -7,11 +7,14 @@ import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.metrics.Observability;
+import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.supervision.Clock;
 import dev.shout.server.process.supervision.SupervisionPolicy;
 import dev.shout.server.process.supervision.Supervisor;
 import dev.shout.server.process.supervision.SupervisorEvents;
 import dev.shout.server.process.supervision.WorkerHandle;
+import dev.shout.server.tls.CertificateReloadSignal;
+import dev.shout.server.tls.ServerTls;
 import dev.shout.server.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -44,6 +47,8 @@ public final class Master implements SupervisorEvents {
     private final SlotTotals[] totals;
     private final Dispatcher dispatcher;
     private final ShutdownSignals signals;
+    /** Read and checked before any worker starts; reloaded here first, then in every worker. */
+    private final Optional<ServerTls> tls;
     /** Set once the control socket is up; signals may come before. */
     private volatile Supervisor supervisor;
     private WorkerLinks links;
@@ -61,7 +66,12 @@ public final class Master implements SupervisorEvents {
             totals[slot] = new SlotTotals();
         }
         this.dispatcher = new Dispatcher(admission, slot -> totals[slot], config.connectionsPerWorker());
+        this.tls = config.tls().map(ServerTls::start);
         this.signals = ShutdownSignals.install(() -> loop.execute(this::rollingRestart));
+        tls.ifPresent(served -> {
+            CertificateReloadSignal.install(() -> loop.execute(() -> reloadCertificates(served)));
+            served.watchFiles(loop, this::tellWorkersToReload);
+        });
     }
 
     /** Serves until a shutdown signal, then drains every worker; returns the exit code. */
@@ -115,8 +125,9 @@ public final class Master implements SupervisorEvents {
     @Override
     public void allReady() {
         log.info("shout listening on {} (mode=process, transform={}, transport=epoll, workers={},"
-                        + " threads-per-worker={})", ServerStartException.listening(config.host(), server.localAddress()),
-                config.transform(), config.workers(), config.threads());
+                        + " threads-per-worker={}){}", ServerStartException.listening(config.host(), server.localAddress()),
+                config.transform(), config.workers(), config.threads(),
+                tls.map(served -> "; " + served.describe()).orElse(""));
     }
 
     @Override
@@ -130,6 +141,19 @@ public final class Master implements SupervisorEvents {
             log.warn("SIGHUP before the workers started: nothing to restart");
         } else {
             supervisor.rollingRestart();
+        }
+    }
+
+    /** SIGUSR1: reloads here, where the files are checked; the workers, which serve them, follow unless they failed. */
+    private void reloadCertificates(ServerTls served) {
+        if (served.reload(true) != ServerTls.Reload.FAILED) {
+            tellWorkersToReload();
+        }
+    }
+
+    private void tellWorkersToReload() {
+        if (links != null) {
+            links.sendToAll(new ReloadCertificates());
         }
     }
 

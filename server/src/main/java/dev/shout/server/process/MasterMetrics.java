@@ -4,9 +4,9 @@ import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.metrics.AcceptQueue;
 import dev.shout.server.metrics.MetricsSource;
 import dev.shout.server.metrics.WorkerFigures;
-import dev.shout.server.pipeline.ProxyRefusals.Reason;
+import dev.shout.server.pipeline.Refusals.Reason;
 import dev.shout.server.pipeline.TimedOutConnections.Cause;
-import dev.shout.server.process.link.LinkMessage.ProxyRefused;
+import dev.shout.server.process.link.LinkMessage.Refused;
 import dev.shout.server.process.link.LinkMessage.TimedOut;
 import dev.shout.server.process.supervision.Supervisor;
 import dev.shout.server.process.supervision.WorkerHandle;
@@ -79,15 +79,15 @@ final class MasterMetrics implements MetricsSource {
 
     @Override
     public Map<String, Long> refused() {
-        ProxyRefused proxy = ProxyRefused.NONE;
+        Refused byWorkers = Refused.NONE;
         for (int slot = 1; slot <= slots; slot++) {
-            proxy = proxy.plus(totals.apply(slot).proxyRefused());
+            byWorkers = byWorkers.plus(totals.apply(slot).refused());
         }
         Map<String, Long> refused = new LinkedHashMap<>();
         refused.put(PER_IP_LIMIT, admission.refusedTotal());
-        refused.put(Reason.UNTRUSTED_PROXY.label(), proxy.untrusted());
-        refused.put(Reason.BAD_PROXY_HEADER.label(), proxy.badHeader());
-        refused.put(Reason.PROXY_HEADER_TIMEOUT.label(), proxy.headerTimeout());
+        for (Reason reason : Reason.values()) {
+            refused.put(reason.label(), byWorkers.count(reason.ordinal()));
+        }
         return refused;
     }
 

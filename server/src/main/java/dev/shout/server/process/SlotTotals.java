@@ -1,7 +1,7 @@
 package dev.shout.server.process;
 
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
-import dev.shout.server.process.link.LinkMessage.ProxyRefused;
+import dev.shout.server.process.link.LinkMessage.Refused;
 import dev.shout.server.process.link.LinkMessage.TimedOut;
 
 /**
@@ -20,7 +20,7 @@ final class SlotTotals {
     private long timedOutIdle;
     private long timedOutHalfClosed;
     private long timedOutWrite;
-    private ProxyRefused proxyRefused = ProxyRefused.NONE;
+    private Refused refused = Refused.NONE;
 
     void opened() {
         opened++;
@@ -34,7 +34,7 @@ final class SlotTotals {
         timedOutIdle += now.idle() - before.idle();
         timedOutHalfClosed += now.halfClosed() - before.halfClosed();
         timedOutWrite += now.write() - before.write();
-        proxyRefused = proxyRefused.plus(current.proxyRefused().minus(previous.proxyRefused()));
+        refused = refused.plus(current.refused().minus(previous.refused()));
     }
 
     void lost(int connections) {
@@ -61,7 +61,7 @@ final class SlotTotals {
         return new TimedOut(timedOutIdle, timedOutHalfClosed, timedOutWrite);
     }
 
-    ProxyRefused proxyRefused() {
-        return proxyRefused;
+    Refused refused() {
+        return refused;
     }
 }

@@ -5,6 +5,7 @@ import dev.shout.server.process.link.LinkMessage.Sender;
 import dev.shout.server.process.supervision.Supervisor;
 import dev.shout.server.process.supervision.WorkerHandle;
 import io.netty.channel.Channel;
+import dev.shout.server.process.link.LinkMessage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -51,5 +52,10 @@ final class WorkerLinks {
 
     Optional<MasterLink> of(WorkerHandle worker) {
         return Optional.ofNullable(links.get(worker));
+    }
+
+    /** Sends {@code message} to every worker linked now; on the master's loop. */
+    void sendToAll(LinkMessage message) {
+        links.values().forEach(link -> link.send(message));
     }
 }

@@ -5,7 +5,7 @@ import dev.shout.server.metrics.MetricsSource;
 import dev.shout.server.metrics.WorkerFigures;
 import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.pipeline.OpenConnections;
-import dev.shout.server.pipeline.ProxyRefusals;
+import dev.shout.server.pipeline.Refusals;
 import dev.shout.server.pipeline.TimedOutConnections;
 import dev.shout.server.pipeline.Traffic;
 import io.netty.channel.Channel;
@@ -22,16 +22,16 @@ final class ThreadModeMetrics implements MetricsSource {
     private final Traffic traffic;
     private final AdmissionLedger admission;
     private final TimedOutConnections timedOut;
-    private final ProxyRefusals proxyRefusals;
+    private final Refusals refusals;
     private final Channel server;
 
     ThreadModeMetrics(OpenConnections connections, Traffic traffic, AdmissionLedger admission,
-            TimedOutConnections timedOut, ProxyRefusals proxyRefusals, Channel server) {
+            TimedOutConnections timedOut, Refusals refusals, Channel server) {
         this.connections = connections;
         this.traffic = traffic;
         this.admission = admission;
         this.timedOut = timedOut;
-        this.proxyRefusals = proxyRefusals;
+        this.refusals = refusals;
         this.server = server;
     }
 
@@ -56,7 +56,7 @@ final class ThreadModeMetrics implements MetricsSource {
     public Map<String, Long> refused() {
         Map<String, Long> refused = new LinkedHashMap<>();
         refused.put(MetricsSource.PER_IP_LIMIT, admission.refusedTotal());
-        refused.putAll(proxyRefusals.totals());
+        refused.putAll(refusals.totals());
         return refused;
     }
 

@@ -7,11 +7,13 @@ import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.pipeline.OpenConnections;
-import dev.shout.server.pipeline.ProxyRefusals;
+import dev.shout.server.pipeline.Refusals;
 import dev.shout.server.metrics.Observability;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
 import dev.shout.server.pipeline.TimedOutConnections;
 import dev.shout.server.pipeline.Traffic;
+import dev.shout.server.tls.CertificateReloadSignal;
+import dev.shout.server.tls.ServerTls;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -45,8 +47,13 @@ public final class ThreadModeServer {
         admission.reportRefusalsEverySecond(acceptor.next());
         TimedOutConnections timedOut = new TimedOutConnections(config.connection());
         timedOut.reportEverySecond(acceptor.next());
-        ProxyRefusals proxyRefusals = new ProxyRefusals(config.proxy());
-        proxyRefusals.reportEverySecond(acceptor.next());
+        Refusals refusals = new Refusals(config.proxy(), config.tls());
+        refusals.reportEverySecond(acceptor.next());
+        Optional<ServerTls> tls = config.tls().map(ServerTls::start);
+        tls.ifPresent(served -> {
+            CertificateReloadSignal.install(() -> served.reload(true));
+            served.watchFiles(acceptor.next(), () -> { });
+        });
         try {
             Channel server = bind(new ServerBootstrap()
                     .group(acceptor, loops)
@@ -55,13 +62,14 @@ public final class ThreadModeServer {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .handler(new AdmissionHandler(admission))
                     .childHandler(new ShoutChannelInitializer(config.connection(), config.proxy(), connections, traffic,
-                            timedOut, proxyRefusals)));
+                            timedOut, refusals, tls)));
             Optional<Channel> metrics = Observability.start(config.metrics(), acceptor.next(),
                     transport.serverChannelClass(),
-                    new ThreadModeMetrics(connections, traffic, admission, timedOut, proxyRefusals, server), false);
-            log.info("shout listening on {} (mode=thread, transform={}, transport={}, threads={})",
+                    new ThreadModeMetrics(connections, traffic, admission, timedOut, refusals, server), false);
+            log.info("shout listening on {} (mode=thread, transform={}, transport={}, threads={}){}",
                     ServerStartException.listening(config.host(), server.localAddress()),
-                    config.transform(), transport, config.threads());
+                    config.transform(), transport, config.threads(),
+                    tls.map(served -> "; " + served.describe()).orElse(""));
             signals.awaitShutdown();
             server.close().syncUninterruptibly();
             metrics.ifPresent(Channel::close);

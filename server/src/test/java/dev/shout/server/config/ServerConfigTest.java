@@ -8,6 +8,7 @@ import dev.shout.server.transform.TransformKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -168,7 +169,7 @@ class ServerConfigTest {
             ConnectionPolicy connection = new ConnectionPolicy(
                     transform, idleTimeout, halfClosedTimeout, maxPendingBytes, writeTimeout);
             ProxyProtocolPolicy proxy = new ProxyProtocolPolicy(ProxyProtocol.OFF, List.of(), Duration.ofSeconds(5));
-            return new ServerConfig(host, port, mode, threads, connection, proxy, shutdownTimeout, backlog, workers,
+            return new ServerConfig(host, port, mode, threads, connection, proxy, Optional.empty(), shutdownTimeout, backlog, workers,
                     workerJvmOpts, maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout,
                     new MetricsConfig("127.0.0.1", OptionalInt.empty(), Duration.ZERO), originalArgs);
         }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,7 +61,7 @@ final class EmbeddedChannels {
     static ShoutChannelInitializer initializer(ConnectionPolicy policy, OpenConnections connections,
             TimedOutConnections timedOut) {
         return new ShoutChannelInitializer(policy, PROXY_OFF, connections, new Traffic(), timedOut,
-                new ProxyRefusals(PROXY_OFF));
+                new Refusals(PROXY_OFF, Optional.empty()), Optional.empty());
     }
 
     /**

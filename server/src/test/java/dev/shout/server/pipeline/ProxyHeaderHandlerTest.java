@@ -33,7 +33,6 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -54,7 +53,7 @@ class ProxyHeaderHandlerTest {
 
     private final RecordingAdmission admission = new RecordingAdmission();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
-    private ProxyRefusals refusals;
+    private Refusals refusals;
 
     @AfterEach
     void closeEveryChannel() {
@@ -121,23 +120,23 @@ class ProxyHeaderHandlerTest {
         EmbeddedChannel ch = connection(ProxyProtocol.V1, BALANCER);
         ch.writeInbound(Unpooled.wrappedBuffer(
                 v2(HAProxyCommand.PROXY, HAProxyProxiedProtocol.TCP4, "203.0.113.7", "192.0.2.10"), utf8("hi")));
-        assertRefused(ch, ProxyRefusals.Reason.BAD_PROXY_HEADER);
+        assertRefused(ch, Refusals.Reason.BAD_PROXY_HEADER);
     }
 
     @Test
     void garbageIsABadHeaderCountedOnceAndNeverPassedOnAsAnError() {
         EmbeddedChannel ch = connection(ProxyProtocol.ANY, BALANCER);
         ch.writeInbound(utf8("GET / HTTP/1.1\r\nHost: shout\r\n\r\n"));
-        assertRefused(ch, ProxyRefusals.Reason.BAD_PROXY_HEADER);
+        assertRefused(ch, Refusals.Reason.BAD_PROXY_HEADER);
         ch.finishAndReleaseAll();
-        assertEquals(1, refusals.total(ProxyRefusals.Reason.BAD_PROXY_HEADER));
+        assertEquals(1, refusals.total(Refusals.Reason.BAD_PROXY_HEADER));
     }
 
     @Test
     void aHeaderLongerThanAV1LineIsABadHeader() {
         EmbeddedChannel ch = connection(ProxyProtocol.ANY, BALANCER);
         ch.writeInbound(utf8("PROXY TCP4 " + "1".repeat(200)));
-        assertRefused(ch, ProxyRefusals.Reason.BAD_PROXY_HEADER);
+        assertRefused(ch, Refusals.Reason.BAD_PROXY_HEADER);
     }
 
     @Test
@@ -147,7 +146,7 @@ class ProxyHeaderHandlerTest {
         after(ch, 999);
         assertTrue(ch.isOpen(), "closed before its header timeout");
         after(ch, 1);
-        assertRefused(ch, ProxyRefusals.Reason.PROXY_HEADER_TIMEOUT);
+        assertRefused(ch, Refusals.Reason.PROXY_HEADER_TIMEOUT);
     }
 
     @Test
@@ -156,14 +155,13 @@ class ProxyHeaderHandlerTest {
         ch.writeInbound(utf8(V1_HEADER));
         after(ch, 5_000);
         assertTrue(ch.isOpen());
-        assertEquals(Map.of("untrusted_proxy", 0L, "bad_proxy_header", 0L, "proxy_header_timeout", 0L),
-                refusals.totals());
+        assertTrue(refusals.totals().values().stream().allMatch(count -> count == 0), refusals.totals().toString());
     }
 
     @Test
     void aPeerThatIsNotATrustedBalancerIsClosedAtOnce() {
         EmbeddedChannel ch = connection(ProxyProtocol.ANY, new InetSocketAddress(address("192.0.2.99"), 40_000));
-        assertRefused(ch, ProxyRefusals.Reason.UNTRUSTED_PROXY);
+        assertRefused(ch, Refusals.Reason.UNTRUSTED_PROXY);
         assertEquals(List.of(), admission.asked);
     }
 
@@ -224,10 +222,10 @@ class ProxyHeaderHandlerTest {
         assertEquals(1, permit.releases);
     }
 
-    private void assertRefused(EmbeddedChannel ch, ProxyRefusals.Reason reason) {
+    private void assertRefused(EmbeddedChannel ch, Refusals.Reason reason) {
         assertFalse(ch.isOpen(), "still open");
         assertEquals("", sentText(ch), "a refused connection was sent something");
-        for (ProxyRefusals.Reason each : ProxyRefusals.Reason.values()) {
+        for (Refusals.Reason each : Refusals.Reason.values()) {
             assertEquals(each == reason ? 1 : 0, refusals.total(each), each.label());
         }
     }
@@ -236,12 +234,12 @@ class ProxyHeaderHandlerTest {
     private EmbeddedChannel connection(ProxyProtocol protocol, InetSocketAddress peer) {
         ProxyProtocolPolicy proxy = new ProxyProtocolPolicy(protocol, List.of(Cidr.parse("10.0.0.0/8")),
                 Duration.ofSeconds(1));
-        refusals = new ProxyRefusals(proxy);
+        refusals = new Refusals(proxy, Optional.empty());
         EmbeddedChannel ch = new FromPeer(peer);
         ch.freezeTime();
         ConnectionAdmission.attach(ch, admission);
         ch.pipeline().addLast(new ShoutChannelInitializer(policy(TransformKind.UPPER), proxy, new OpenConnections(),
-                new Traffic(), new TimedOutConnections(policy(TransformKind.UPPER)), refusals));
+                new Traffic(), new TimedOutConnections(policy(TransformKind.UPPER)), refusals, Optional.empty()));
         channels.add(ch);
         return ch;
     }

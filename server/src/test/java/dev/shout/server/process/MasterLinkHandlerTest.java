@@ -10,7 +10,7 @@ import dev.shout.server.process.link.LinkMessage;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
-import dev.shout.server.process.link.LinkMessage.ProxyRefused;
+import dev.shout.server.process.link.LinkMessage.Refused;
 import dev.shout.server.process.link.LinkMessage.Sender;
 import dev.shout.server.process.link.LinkMessage.TimedOut;
 import dev.shout.server.process.supervision.FakeLauncher;
@@ -20,6 +20,7 @@ import dev.shout.server.process.supervision.WorkerHandle.State;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,12 +88,12 @@ class MasterLinkHandlerTest {
     void heartbeatsAddOnlyTheirGrowthToTheSlotsTotals() {
         link.attachDescriptors(descriptors);
         receive(new Hello(LinkMessage.PROTOCOL_VERSION, "1.2.3"));
-        receive(new Heartbeat(1, 100, 90, 0, new TimedOut(1, 0, 0), new ProxyRefused(2, 1, 0)));
-        receive(new Heartbeat(1, 150, 140, 0, new TimedOut(3, 1, 0), new ProxyRefused(5, 1, 4)));
+        receive(new Heartbeat(1, 100, 90, 0, new TimedOut(1, 0, 0), new Refused(List.of(2L, 1L, 0L))));
+        receive(new Heartbeat(1, 150, 140, 0, new TimedOut(3, 1, 0), new Refused(List.of(5L, 1L, 4L))));
         assertEquals(150, totals.received());
         assertEquals(140, totals.sent());
         assertEquals(new TimedOut(3, 1, 0), totals.timedOut());
-        assertEquals(new ProxyRefused(5, 1, 4), totals.proxyRefused());
+        assertEquals(new Refused(List.of(5L, 1L, 4L)), totals.refused());
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.shout.server.process.link.LinkMessage.ClientConnection;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.link.LinkMessage.Released;
 import dev.shout.server.process.link.LinkMessage.Sender;
 import io.netty.buffer.ByteBuf;
@@ -154,7 +155,8 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
         DRAINING(Draining.TYPE, Sender.WORKER, Draining.class),
         ADMISSION_REQUEST(AdmissionRequest.TYPE, Sender.WORKER, AdmissionRequest.class),
         CLIENT_CONNECTION(ClientConnection.TYPE, Sender.MASTER, ClientConnection.class),
-        ADMISSION_ANSWER(AdmissionAnswer.TYPE, Sender.MASTER, AdmissionAnswer.class);
+        ADMISSION_ANSWER(AdmissionAnswer.TYPE, Sender.MASTER, AdmissionAnswer.class),
+        RELOAD_CERTIFICATES(ReloadCertificates.TYPE, Sender.MASTER, ReloadCertificates.class);
 
         private final byte type;
         private final Sender sender;
@@ -185,6 +187,7 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
                 case ADMISSION_REQUEST -> AdmissionRequest.read(in);
                 case CLIENT_CONNECTION -> ClientConnection.read(in);
                 case ADMISSION_ANSWER -> AdmissionAnswer.read(in);
+                case RELOAD_CERTIFICATES -> ReloadCertificates.read(in);
             };
         }
     }

@@ -3,6 +3,9 @@ package dev.shout.server.process.link;
 import io.netty.buffer.ByteBuf;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongBinaryOperator;
 
 /**
  * Every message of the link between the master and one worker, each a record with its type byte
@@ -12,8 +15,12 @@ import java.nio.charset.StandardCharsets;
  */
 public sealed interface LinkMessage {
 
-    /** The link protocol this build speaks; a worker says its own in {@link Hello}. 2: heartbeats count PROXY refusals. */
-    int PROTOCOL_VERSION = 2;
+    /**
+     * The link protocol this build speaks; a worker says its own in {@link Hello}. 2: heartbeats
+     * count PROXY refusals; 3: they count refusals as a list by reason, TLS's among them, and the
+     * master reloads certificates.
+     */
+    int PROTOCOL_VERSION = 3;
 
     /** Who may send a message: a message read from the other side is a protocol error. */
     enum Sender { WORKER, MASTER }
@@ -77,22 +84,21 @@ public sealed interface LinkMessage {
      * the growth of the counters to its totals, so they survive the worker.
      */
     record Heartbeat(int open, long received, long sent, long heapUsed, TimedOut timedOut,
-            ProxyRefused proxyRefused) implements LinkMessage {
+            Refused refused) implements LinkMessage {
         public static final byte TYPE = 0x02;
-        public static final Heartbeat NONE = new Heartbeat(0, 0, 0, 0, new TimedOut(0, 0, 0), ProxyRefused.NONE);
+        public static final Heartbeat NONE = new Heartbeat(0, 0, 0, 0, new TimedOut(0, 0, 0), Refused.NONE);
 
         static Heartbeat read(ByteBuf in) {
             return new Heartbeat(in.readInt(), in.readLong(), in.readLong(), in.readLong(),
                     new TimedOut(in.readLong(), in.readLong(), in.readLong()),
-                    new ProxyRefused(in.readLong(), in.readLong(), in.readLong()));
+                    Refused.read(in));
         }
 
         @Override
         public void writeFields(ByteBuf out) {
             out.writeInt(open).writeLong(received).writeLong(sent).writeLong(heapUsed);
             out.writeLong(timedOut.idle()).writeLong(timedOut.halfClosed()).writeLong(timedOut.write());
-            out.writeLong(proxyRefused.untrusted()).writeLong(proxyRefused.badHeader())
-                    .writeLong(proxyRefused.headerTimeout());
+            refused.write(out);
         }
     }
 
@@ -100,18 +106,59 @@ public sealed interface LinkMessage {
     record TimedOut(long idle, long halfClosed, long write) {
     }
 
-    /** Connections a worker refused for each PROXY protocol reason, since it started. */
-    record ProxyRefused(long untrusted, long badHeader, long headerTimeout) {
-        public static final ProxyRefused NONE = new ProxyRefused(0, 0, 0);
+    /**
+     * Connections a worker refused since it started, a count for each reason in the order of
+     * {@code Refusals.Reason}: the link protocol's version pins that order.
+     */
+    record Refused(List<Long> byReason) {
+        /** The most reasons a heartbeat carries. */
+        public static final int MAX_REASONS = 16;
+        public static final Refused NONE = new Refused(List.of());
 
-        public ProxyRefused plus(ProxyRefused other) {
-            return new ProxyRefused(untrusted + other.untrusted, badHeader + other.badHeader,
-                    headerTimeout + other.headerTimeout);
+        public Refused {
+            byReason = List.copyOf(byReason);
+            if (byReason.size() > MAX_REASONS) {
+                throw new IllegalArgumentException(byReason.size() + " refusal reasons (expected: <= " + MAX_REASONS + ")");
+            }
         }
 
-        public ProxyRefused minus(ProxyRefused other) {
-            return new ProxyRefused(untrusted - other.untrusted, badHeader - other.badHeader,
-                    headerTimeout - other.headerTimeout);
+        /** The count for the reason of ordinal {@code reason}; 0 for one this worker does not know. */
+        public long count(int reason) {
+            return reason < byReason.size() ? byReason.get(reason) : 0;
+        }
+
+        public Refused plus(Refused other) {
+            return combine(other, Long::sum);
+        }
+
+        public Refused minus(Refused other) {
+            return combine(other, (a, b) -> a - b);
+        }
+
+        private Refused combine(Refused other, LongBinaryOperator operator) {
+            int reasons = Math.max(byReason.size(), other.byReason.size());
+            List<Long> combined = new ArrayList<>(reasons);
+            for (int reason = 0; reason < reasons; reason++) {
+                combined.add(operator.applyAsLong(count(reason), other.count(reason)));
+            }
+            return new Refused(combined);
+        }
+
+        static Refused read(ByteBuf in) {
+            int reasons = in.readUnsignedByte();
+            if (reasons > MAX_REASONS) {
+                throw new LinkProtocolException(reasons + " refusal reasons (expected: <= " + MAX_REASONS + ")");
+            }
+            List<Long> byReason = new ArrayList<>(reasons);
+            for (int reason = 0; reason < reasons; reason++) {
+                byReason.add(in.readLong());
+            }
+            return new Refused(byReason);
+        }
+
+        void write(ByteBuf out) {
+            out.writeByte(byReason.size());
+            byReason.forEach(out::writeLong);
         }
     }
 
@@ -189,6 +236,19 @@ public sealed interface LinkMessage {
         @Override
         public void writeFields(ByteBuf out) {
             out.writeLong(sequence).writeLong(connection);
+        }
+    }
+
+    /** The certificate files changed, or the master got SIGUSR1: read them again for new connections. */
+    record ReloadCertificates() implements LinkMessage {
+        public static final byte TYPE = 0x42;
+
+        static ReloadCertificates read(ByteBuf in) {
+            return new ReloadCertificates();
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.shout.server.process.worker;
 
 import dev.shout.server.pipeline.OpenConnections;
-import dev.shout.server.pipeline.ProxyRefusals;
+import dev.shout.server.pipeline.Refusals;
 import dev.shout.server.pipeline.TimedOutConnections;
 import dev.shout.server.pipeline.TimedOutConnections.Cause;
 import dev.shout.server.pipeline.Traffic;
@@ -11,7 +11,7 @@ import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
-import dev.shout.server.process.link.LinkMessage.ProxyRefused;
+import dev.shout.server.process.link.LinkMessage.Refused;
 import dev.shout.server.process.link.LinkMessage.Released;
 import dev.shout.server.process.link.LinkMessage.TimedOut;
 import io.netty.channel.Channel;
@@ -45,15 +45,13 @@ final class LinkReporter {
     }
 
     void startHeartbeats(OpenConnections connections, Traffic traffic, TimedOutConnections timedOut,
-            ProxyRefusals proxyRefusals) {
+            Refusals refusals) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         link.eventLoop().scheduleAtFixedRate(() -> send(new Heartbeat(connections.size(), traffic.received(),
                         traffic.sent(), memory.getHeapMemoryUsage().getUsed(),
                         new TimedOut(timedOut.total(Cause.IDLE), timedOut.total(Cause.HALF_CLOSED),
                                 timedOut.total(Cause.WRITE)),
-                        new ProxyRefused(proxyRefusals.total(ProxyRefusals.Reason.UNTRUSTED_PROXY),
-                                proxyRefusals.total(ProxyRefusals.Reason.BAD_PROXY_HEADER),
-                                proxyRefusals.total(ProxyRefusals.Reason.PROXY_HEADER_TIMEOUT)))),
+                        new Refused(refusals.totalsInOrder()))),
                 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
 

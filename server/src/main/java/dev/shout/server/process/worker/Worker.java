@@ -5,7 +5,9 @@ import dev.shout.server.ExitCodes;
 import dev.shout.server.ShutdownSignals;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.pipeline.OpenConnections;
-import dev.shout.server.pipeline.ProxyRefusals;
+import dev.shout.server.pipeline.Refusals;
+import dev.shout.server.tls.CertificateReloadSignal;
+import dev.shout.server.tls.ServerTls;
 import dev.shout.server.pipeline.ShoutChannelInitializer;
 import dev.shout.server.pipeline.TimedOutConnections;
 import dev.shout.server.pipeline.Traffic;
@@ -23,6 +25,7 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.DomainSocketReadMode;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,13 +67,17 @@ final class Worker {
             Traffic traffic = new Traffic();
             TimedOutConnections timedOut = new TimedOutConnections(config.connection());
             timedOut.reportEverySecond(linkLoop.next());
-            ProxyRefusals proxyRefusals = new ProxyRefusals(config.proxy());
-            proxyRefusals.reportEverySecond(linkLoop.next());
+            Refusals refusals = new Refusals(config.proxy(), config.tls());
+            refusals.reportEverySecond(linkLoop.next());
             RemoteAdmission admission = new RemoteAdmission(reporter);
+            Optional<ServerTls> tls = config.tls().map(ServerTls::start);
+            // The master reloads for its workers; a SIGUSR1 sent to a worker itself does the same here.
+            tls.ifPresent(served -> CertificateReloadSignal.install(() -> served.reload(true)));
             ConnectionAdopter adopter = new ConnectionAdopter(loops, new ShoutChannelInitializer(config.connection(),
-                    config.proxy(), connections, traffic, timedOut, proxyRefusals), reporter, admission);
+                    config.proxy(), connections, traffic, timedOut, refusals, tls), reporter, admission);
             DescriptorPairing pairing = new DescriptorPairing(adopter::paired);
-            messages.pipeline().addLast(new LinkCodec(Sender.MASTER), new WorkerLinkHandler(pairing, admission, reporter));
+            messages.pipeline().addLast(new LinkCodec(Sender.MASTER), new WorkerLinkHandler(pairing, admission, reporter,
+                    () -> tls.ifPresent(served -> served.reload(true))));
             descriptors.pipeline().addLast(new DescriptorReader(pairing, messages, reporter));
             messages.closeFuture().addListener(closed -> {
                 descriptors.close();
@@ -82,7 +89,7 @@ final class Worker {
             reporter.hello(BuildVersion.current());
             messages.config().setAutoRead(true);
             descriptors.config().setAutoRead(true);
-            reporter.startHeartbeats(connections, traffic, timedOut, proxyRefusals);
+            reporter.startHeartbeats(connections, traffic, timedOut, refusals);
             log.info("worker ready (pid {}, {} event loops)", ProcessHandle.current().pid(), config.threads());
             signals.awaitShutdown();
             if (masterGone) {

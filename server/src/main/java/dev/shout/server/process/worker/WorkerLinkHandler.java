@@ -4,6 +4,7 @@ import dev.shout.server.process.link.DescriptorPairing;
 import dev.shout.server.process.link.LinkMessage;
 import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
 import dev.shout.server.process.link.LinkMessage.CarriesDescriptor;
+import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.link.LinkProtocolException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -22,11 +23,15 @@ final class WorkerLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
     private final DescriptorPairing pairing;
     private final RemoteAdmission admission;
     private final LinkReporter reporter;
+    private final Runnable reloadCertificates;
 
-    WorkerLinkHandler(DescriptorPairing pairing, RemoteAdmission admission, LinkReporter reporter) {
+    /** @param reloadCertificates reads the certificate files again, as the master asks after it has checked them */
+    WorkerLinkHandler(DescriptorPairing pairing, RemoteAdmission admission, LinkReporter reporter,
+            Runnable reloadCertificates) {
         this.pairing = pairing;
         this.admission = admission;
         this.reporter = reporter;
+        this.reloadCertificates = reloadCertificates;
     }
 
     @Override
@@ -35,6 +40,8 @@ final class WorkerLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
             pairing.message(carries);
         } else if (message instanceof AdmissionAnswer answer) {
             admission.answered(answer);
+        } else if (message instanceof ReloadCertificates) {
+            reloadCertificates.run();
         } else {
             throw new LinkProtocolException(message.getClass().getSimpleName() + " is not for a worker");
         }

@@ -8,7 +8,8 @@ import dev.shout.server.process.link.LinkMessage.ClientConnection;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
-import dev.shout.server.process.link.LinkMessage.ProxyRefused;
+import dev.shout.server.process.link.LinkMessage.Refused;
+import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.link.LinkMessage.Released;
 import dev.shout.server.process.link.LinkMessage.Sender;
 import dev.shout.server.process.link.LinkMessage.TimedOut;
@@ -17,6 +18,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -31,7 +33,9 @@ final class LinkSamples {
             new Hello(Integer.MIN_VALUE, "é".repeat(Hello.MAX_VERSION_BYTES / 2)),
             Heartbeat.NONE,
             new Heartbeat(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, 1L << 40,
-                    new TimedOut(1, -2, Long.MAX_VALUE), new ProxyRefused(Long.MIN_VALUE, 0, 3)),
+                    new TimedOut(1, -2, Long.MAX_VALUE), new Refused(List.of(Long.MIN_VALUE, 0L, 3L))),
+            new Heartbeat(0, 0, 0, 0, new TimedOut(0, 0, 0),
+                    new Refused(Collections.nCopies(Refused.MAX_REASONS, Long.MAX_VALUE))),
             new Adopted(0),
             new Adopted(Long.MIN_VALUE),
             new ArrivedClosed(Long.MAX_VALUE),
@@ -43,7 +47,8 @@ final class LinkSamples {
             new ClientConnection(0, 1),
             new ClientConnection(Long.MAX_VALUE, Long.MIN_VALUE),
             new AdmissionAnswer(7, true),
-            new AdmissionAnswer(Long.MIN_VALUE, false));
+            new AdmissionAnswer(Long.MIN_VALUE, false),
+            new ReloadCertificates());
 
     private LinkSamples() {
     }
