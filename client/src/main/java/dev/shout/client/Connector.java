@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Owns the socket's whole life, so that every network failure, whether while connecting or in the
@@ -50,10 +51,29 @@ final class Connector {
             connect(socket);
             // Closing the TLS socket first tells the server the conversation is over (close_notify).
             try (Socket conversation = secure(socket)) {
-                session.run(conversation);
+                converse(session, conversation);
             }
         } catch (IOException e) {
             throw lost(e);
+        }
+    }
+
+    /** Lets the session talk; a TLS failure on the way is said as {@link TlsFailure} says it. */
+    private void converse(Session session, Socket conversation) throws IOException, ConnectionFailure {
+        if (!(conversation instanceof SSLSocket secured)) {
+            session.run(conversation);
+            return;
+        }
+        boolean certificateShown = secured.getSession().getLocalCertificates() != null;
+        try {
+            session.run(secured);
+        } catch (IOException e) {
+            IOException failure = e instanceof SocketException broken ? TlsLayer.withAlertReceived(secured, broken) : e;
+            Optional<String> tlsFailure = TlsFailure.describe(failure, certificateShown);
+            if (tlsFailure.isPresent()) {
+                throw new ConnectionFailure("connection to " + endpoint() + " failed: " + tlsFailure.get(), failure);
+            }
+            throw failure;
         }
     }
 
@@ -106,10 +126,6 @@ final class Connector {
     }
 
     private ConnectionFailure lost(IOException e) {
-        Optional<String> tlsFailure = TlsFailure.describe(e);
-        if (tlsFailure.isPresent()) {
-            return new ConnectionFailure("connection to " + endpoint() + " failed: " + tlsFailure.get(), e);
-        }
         if (e instanceof EOFException) {
             return new ConnectionFailure("connection closed by " + endpoint(), e);
         }

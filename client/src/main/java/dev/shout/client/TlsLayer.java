@@ -6,10 +6,12 @@ import dev.shout.client.tls.TlsSetupException;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -21,6 +23,9 @@ import javax.net.ssl.SSLSocketFactory;
  * (SNI) only for names with a dot: both are asked for here.
  */
 final class TlsLayer {
+
+    /** An alert already sent is in the socket's buffer: reading it takes no round trip. */
+    private static final int ALERT_WAIT_MILLIS = 100;
 
     private final SSLSocketFactory sockets;
     private final boolean checksHostName;
@@ -52,6 +57,25 @@ final class TlsLayer {
         tls.startHandshake();
         tls.setSoTimeout(readTimeout);
         return tls;
+    }
+
+    /**
+     * The alert the server sent before it closed, if it did, in place of the broken write it
+     * caused. A TLS 1.3 server judges the client's certificate only after the client's handshake
+     * is done: one that wants a certificate it did not get says so and closes, and a write sent
+     * meanwhile fails with a broken pipe that tells the user nothing.
+     */
+    static IOException withAlertReceived(SSLSocket socket, SocketException broken) {
+        try {
+            socket.setSoTimeout(ALERT_WAIT_MILLIS);
+            socket.getInputStream().read();
+        } catch (SSLException alert) {
+            alert.addSuppressed(broken);
+            return alert;
+        } catch (IOException nothingToRead) {
+            broken.addSuppressed(nothingToRead);
+        }
+        return broken;
     }
 
     /** The name to send in the hello: none for an address, nor for a name SNI cannot carry. */

@@ -32,6 +32,7 @@ class ConnectorTlsTest {
     private static TestCertificate localhost;
     private static TestCertificate elsewhere;
     private static TestCertificate expired;
+    private static TestCertificate client;
 
     @BeforeAll
     static void makeCertificates() {
@@ -39,6 +40,7 @@ class ConnectorTlsTest {
         elsewhere = TestCertificate.forHost("elsewhere.example");
         Instant expiry = Instant.parse("2026-01-31T12:00:00Z");
         expired = TestCertificate.forHost(LOCALHOST, expiry.minus(Duration.ofDays(30)), expiry);
+        client = TestCertificate.forHost("shout-client");
     }
 
     @AfterAll
@@ -46,6 +48,7 @@ class ConnectorTlsTest {
         localhost.close();
         elsewhere.close();
         expired.close();
+        client.close();
     }
 
     @Test
@@ -91,6 +94,34 @@ class ConnectorTlsTest {
         try (TestServer server = TestServer.uppercasingOverTls(elsewhere)) {
             TlsConfig insecure = new TlsConfig(Optional.empty(), true, Optional.empty(), Optional.empty());
             assertArrayEquals(REPLY, roundTrip(TestServer.HOST, server, insecure));
+        }
+    }
+
+    @Test
+    void clientCertificateIsShownToAServerThatRequiresOne() throws Exception {
+        try (TestServer server = TestServer.uppercasingOverTlsRequiring(localhost, client)) {
+            TlsConfig mutual = new TlsConfig(Optional.of(localhost.certificate()), false,
+                    Optional.of(client.certificate()), Optional.of(client.key()));
+            assertArrayEquals(REPLY, roundTrip(LOCALHOST, server, mutual));
+        }
+    }
+
+    /**
+     * TLS 1.3: the server judges the client's certificate after the client's handshake is done,
+     * says so in an alert and closes; the client may meet the close writing rather than reading.
+     */
+    @Test
+    void serverRequiringAClientCertificateSaysSoWhenNoneIsShown() throws Exception {
+        try (TestServer server = TestServer.uppercasingOverTlsRequiring(localhost, client)) {
+            ConnectionFailure failure = assertThrows(ConnectionFailure.class,
+                    () -> overTls(LOCALHOST, server, trusting(localhost.certificate())).run(socket -> {
+                        for (int line = 0; line < 1000; line++) {
+                            socket.getOutputStream().write(REQUEST);
+                        }
+                        socket.getInputStream().read();
+                    }));
+            assertEquals("connection to localhost:" + server.port() + " failed: server requires a client certificate"
+                    + " from an authority it trusts (--cert FILE --key FILE)", failure.getMessage());
         }
     }
 

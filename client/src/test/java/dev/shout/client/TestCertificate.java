@@ -65,9 +65,17 @@ public final class TestCertificate implements AutoCloseable {
 
     /** A server's TLS context that shows this certificate. */
     public SSLContext serverContext() {
+        return build(SslContextBuilder.forServer(generated.key(), generated.cert()));
+    }
+
+    /** A server's TLS context that shows this certificate and trusts the client certificate {@code client} only. */
+    public SSLContext serverContextTrusting(TestCertificate client) {
+        return build(SslContextBuilder.forServer(generated.key(), generated.cert()).trustManager(client.generated.cert()));
+    }
+
+    private static SSLContext build(SslContextBuilder server) {
         try {
-            return ((JdkSslContext) SslContextBuilder.forServer(generated.key(), generated.cert())
-                    .sslProvider(SslProvider.JDK).build()).context();
+            return ((JdkSslContext) server.sslProvider(SslProvider.JDK).build()).context();
         } catch (SSLException e) {
             throw new IllegalStateException(e);
         }

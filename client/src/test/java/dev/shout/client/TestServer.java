@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 
 /**
  * A stand-in for the real server, on loopback only, running one {@link Handler} per connection on
@@ -42,8 +44,20 @@ public final class TestServer implements AutoCloseable {
 
     /** Like {@link #uppercasing()}, over TLS with {@code certificate}. */
     public static TestServer uppercasingOverTls(TestCertificate certificate) throws IOException {
-        return new TestServer(certificate.serverContext().getServerSocketFactory()
-                .createServerSocket(0, BACKLOG, InetAddress.getByName(HOST)), TestServer::echoUppercased);
+        return new TestServer(tlsServerSocket(certificate.serverContext()), TestServer::echoUppercased);
+    }
+
+    /** Like {@link #uppercasingOverTls(TestCertificate)}, requiring the client certificate {@code client}. */
+    public static TestServer uppercasingOverTlsRequiring(TestCertificate certificate, TestCertificate client)
+            throws IOException {
+        SSLServerSocket socket = tlsServerSocket(certificate.serverContextTrusting(client));
+        socket.setNeedClientAuth(true);
+        return new TestServer(socket, TestServer::echoUppercased);
+    }
+
+    private static SSLServerSocket tlsServerSocket(SSLContext context) throws IOException {
+        return (SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, BACKLOG, InetAddress.getByName(HOST));
     }
 
     /** Echoes everything upper-cased as it arrives, and closes once the client has half-closed. */

@@ -78,16 +78,32 @@ public final class TlsFailure {
     private TlsFailure() {
     }
 
-    /** Why TLS failed, if {@code failure} is a TLS failure; empty for any other. */
+    /**
+     * Why TLS failed, if {@code failure} is a TLS failure; empty for any other. A server's refusal
+     * of a client certificate is said as a refusal of one or of none: which, the caller did not say.
+     */
     public static Optional<String> describe(Throwable failure) {
+        return describe(failure, Optional.empty());
+    }
+
+    /**
+     * Like {@link #describe(Throwable)}, for a client that knows whether it showed a certificate:
+     * a server refusing a client that showed none wants one, whatever its alert says (the JDK's
+     * says {@code bad_certificate}).
+     */
+    public static Optional<String> describe(Throwable failure, boolean clientCertificateShown) {
+        return describe(failure, Optional.of(clientCertificateShown));
+    }
+
+    private static Optional<String> describe(Throwable failure, Optional<Boolean> clientCertificateShown) {
         List<Throwable> causes = causes(failure);
         if (causes.stream().noneMatch(cause -> cause instanceof SSLException || cause instanceof CertificateException)) {
             return Optional.empty();
         }
-        return Optional.of(reason(causes));
+        return Optional.of(reason(causes, clientCertificateShown));
     }
 
-    private static String reason(List<Throwable> causes) {
+    private static String reason(List<Throwable> causes, Optional<Boolean> clientCertificateShown) {
         Optional<RefusedCertificate> refused = first(causes, RefusedCertificate.class);
         Optional<CertPathValidatorException> invalid = first(causes, CertPathValidatorException.class);
         if (invalid.map(e -> e.getReason() == BasicReason.EXPIRED).orElse(false)
@@ -113,20 +129,15 @@ public final class TlsFailure {
             return "certificate refused: " + invalid.get().getReason().toString().toLowerCase(Locale.ROOT)
                     .replace('_', ' ');
         }
-        return handshakeReason(causes);
+        return handshakeReason(causes, clientCertificateShown);
     }
 
     /** Failures that are not about the server's certificate. */
-    private static String handshakeReason(List<Throwable> causes) {
+    private static String handshakeReason(List<Throwable> causes, Optional<Boolean> clientCertificateShown) {
         Optional<String> alert = messages(causes).map(ALERT::matcher).filter(Matcher::find)
                 .map(m -> (m.group(1) != null ? m.group(1) : m.group(2)).toLowerCase(Locale.ROOT)).findFirst();
         if (alert.isPresent()) {
-            if (alert.get().equals("certificate_required")) {
-                return CLIENT_CERTIFICATE_REQUIRED;
-            }
-            return (CLIENT_CERTIFICATE_ALERTS.contains(alert.get())
-                    ? "server refused the client certificate" : "server refused the TLS handshake")
-                    + " (alert: " + alert.get() + ")";
+            return alertReason(alert.get(), clientCertificateShown);
         }
         if (first(causes, NotSslRecordException.class).isPresent()
                 || messages(causes).anyMatch(message -> NOT_TLS_MESSAGE.matcher(message).find())) {
@@ -145,6 +156,17 @@ public final class TlsFailure {
             return "TLS failed: " + openSsl.group(1).toLowerCase(Locale.ROOT).replace('_', ' ');
         }
         return "TLS failed: " + message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
+    }
+
+    private static String alertReason(String alert, Optional<Boolean> clientCertificateShown) {
+        if (!CLIENT_CERTIFICATE_ALERTS.contains(alert) && !alert.equals("certificate_required")) {
+            return "server refused the TLS handshake (alert: " + alert + ")";
+        }
+        if (alert.equals("certificate_required") || clientCertificateShown.equals(Optional.of(false))) {
+            return CLIENT_CERTIFICATE_REQUIRED;
+        }
+        return (clientCertificateShown.isPresent() ? "server refused the client certificate"
+                : "server refused the client certificate, or wants one") + " (alert: " + alert + ")";
     }
 
     /** The certificate whose dates are wrong: the one the validator names, or else the server's own. */

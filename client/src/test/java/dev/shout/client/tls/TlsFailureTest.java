@@ -127,11 +127,25 @@ class TlsFailureTest {
     }
 
     @Test
-    void certificateAlertsBlameTheClientCertificate() {
-        assertReason("server refused the client certificate (alert: unknown_ca)",
+    void certificateAlertsBlameTheClientCertificateShown() {
+        assertEquals(Optional.of("server refused the client certificate (alert: unknown_ca)"),
+                TlsFailure.describe(new SSLHandshakeException("Received fatal alert: unknown_ca"), true));
+        assertEquals(Optional.of("server refused the client certificate (alert: bad_certificate)"),
+                TlsFailure.describe(new SSLHandshakeException(
+                        "error:10000412:SSL routines:OPENSSL_internal:SSLV3_ALERT_BAD_CERTIFICATE"), true));
+    }
+
+    /** The JDK's server says {@code bad_certificate} to a client that showed none. */
+    @Test
+    void certificateAlertsToAClientThatShowedNoneAskForOne() {
+        assertEquals(Optional.of(TlsFailure.CLIENT_CERTIFICATE_REQUIRED),
+                TlsFailure.describe(new SSLException("Received fatal alert: bad_certificate"), false));
+    }
+
+    @Test
+    void certificateAlertsToAClientNotKnownToHaveShownOneSayBoth() {
+        assertReason("server refused the client certificate, or wants one (alert: unknown_ca)",
                 new SSLHandshakeException("Received fatal alert: unknown_ca"));
-        assertReason("server refused the client certificate (alert: bad_certificate)", new SSLHandshakeException(
-                "error:10000412:SSL routines:OPENSSL_internal:SSLV3_ALERT_BAD_CERTIFICATE"));
     }
 
     @Test
