@@ -11,15 +11,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@link Connector} over TLS against in-test TLS servers on loopback: the handshake is part of
- * connecting, and each way it can fail is one line saying why. The certificates are made once: the
- * first one loads BouncyCastle, which can take seconds on a loaded machine.
+ * connecting, and each way it can fail is one line saying why.
  */
 @Timeout(20)
 class ConnectorTlsTest {
@@ -29,27 +27,17 @@ class ConnectorTlsTest {
     private static final byte[] REQUEST = "hi\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] REPLY = "HI\n".getBytes(StandardCharsets.US_ASCII);
 
-    private static TestCertificate localhost;
-    private static TestCertificate elsewhere;
-    private static TestCertificate expired;
-    private static TestCertificate client;
+    private static final Instant EXPIRY = Instant.parse("2026-01-31T12:00:00Z");
 
-    @BeforeAll
-    static void makeCertificates() {
-        localhost = TestCertificate.forHost(LOCALHOST);
-        elsewhere = TestCertificate.forHost("elsewhere.example");
-        Instant expiry = Instant.parse("2026-01-31T12:00:00Z");
-        expired = TestCertificate.forHost(LOCALHOST, expiry.minus(Duration.ofDays(30)), expiry);
-        client = TestCertificate.forHost("shout-client");
-    }
-
-    @AfterAll
-    static void deleteCertificates() {
-        localhost.close();
-        elsewhere.close();
-        expired.close();
-        client.close();
-    }
+    @RegisterExtension
+    static final TestCertificate localhost = TestCertificate.forHost(LOCALHOST);
+    @RegisterExtension
+    static final TestCertificate elsewhere = TestCertificate.forHost("elsewhere.example");
+    @RegisterExtension
+    static final TestCertificate expired =
+            TestCertificate.forHost(LOCALHOST, EXPIRY.minus(Duration.ofDays(30)), EXPIRY);
+    @RegisterExtension
+    static final TestCertificate client = TestCertificate.forHost("shout-client");
 
     @Test
     void sessionTalksToTheServerOverTls() throws Exception {

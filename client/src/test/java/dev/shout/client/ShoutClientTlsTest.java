@@ -8,10 +8,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The {@code shout} command's TLS flags: what they do over TLS, and one line for each misuse. */
 @Timeout(20)
@@ -19,17 +18,8 @@ class ShoutClientTlsTest {
 
     private static final String HINT = "Try 'shout --help' for more information.";
 
-    private static TestCertificate certificate;
-
-    @BeforeAll
-    static void makeCertificate() {
-        certificate = TestCertificate.forHost("localhost");
-    }
-
-    @AfterAll
-    static void deleteCertificate() {
-        certificate.close();
-    }
+    @RegisterExtension
+    static final TestCertificate certificate = TestCertificate.forHost("localhost");
 
     @Test
     void messageRoundTripsOverTls() throws IOException {

@@ -16,13 +16,18 @@ import java.util.Date;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A self-signed certificate in PEM files, for test servers: a client trusts it by naming its own
  * file with {@code --ca}. Netty's generator names the host in the subject only, which the JDK's
  * host name check accepts for DNS names (such as {@code localhost}) but not for addresses.
+ * Register one as a static field with {@code @RegisterExtension}: it is made when the class is
+ * loaded, outside any test's time limit (the first one loads BouncyCastle, which can take seconds
+ * on a loaded machine), and its files are deleted after the class.
  */
-public final class TestCertificate implements AutoCloseable {
+public final class TestCertificate implements AutoCloseable, AfterAllCallback {
 
     private final SelfSignedCertificate generated;
 
@@ -84,5 +89,10 @@ public final class TestCertificate implements AutoCloseable {
     @Override
     public void close() {
         generated.delete();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 }

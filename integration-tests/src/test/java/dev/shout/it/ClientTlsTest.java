@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The client jar with {@code --tls} against Debian's {@code openssl s_server}, a TLS server that
@@ -118,22 +120,12 @@ class ClientTlsTest {
         }
     }
 
-    @Test
-    void mutualTlsWithAClientCertificateInPkcs8() throws IOException {
-        Issued client = authority.localhost("client-pkcs8");
-        try (OpensslServer server = requiringClientCertificates()) {
-            ClientProcess.Result result = shout(server, "--tls", "--ca", ca(),
-                    "--cert", client.certificate().toString(), "--key", client.key().toString(), "-m", "abc");
-            assertEquals(0, result.exitCode(), result.stderr() + server.output());
-            assertEquals("cba\n", result.stdoutText());
-        }
-    }
-
-    @Test
-    void mutualTlsWithAClientKeyInPkcs1() throws IOException {
+    @ParameterizedTest
+    @EnumSource(KeyFormat.class)
+    void mutualTlsWithAClientKeyInEitherForm(KeyFormat format) throws IOException {
         Instant now = Instant.now();
-        Issued client = authority.issue("client-pkcs1", "shout client", now.minus(Duration.ofDays(1)),
-                now.plus(Duration.ofDays(30)), KeyFormat.PKCS1);
+        Issued client = authority.issue("client-" + format, "shout client", now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30)), format);
         try (OpensslServer server = requiringClientCertificates()) {
             ClientProcess.Result result = shout(server, "--tls", "--ca", ca(),
                     "--cert", client.certificate().toString(), "--key", client.key().toString(), "-m", "abc");

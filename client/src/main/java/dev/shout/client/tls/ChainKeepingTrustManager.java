@@ -24,37 +24,29 @@ final class ChainKeepingTrustManager extends X509ExtendedTrustManager {
         this.delegate = delegate;
     }
 
+    /** One of the JDK's checks of a server's chain. */
+    private interface Check {
+        void run() throws CertificateException;
+    }
+
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        try {
-            delegate.checkServerTrusted(chain, authType, socket);
-            checkDates(chain);
-        } catch (CertificateException e) {
-            SSLSession handshake = socket instanceof SSLSocket tls ? tls.getHandshakeSession() : null;
-            throw new RefusedCertificate(List.of(chain), handshake == null ? null : handshake.getPeerHost(), e);
-        }
+        SSLSession handshake = socket instanceof SSLSocket tls ? tls.getHandshakeSession() : null;
+        check(chain, handshake == null ? null : handshake.getPeerHost(),
+                () -> delegate.checkServerTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        try {
-            delegate.checkServerTrusted(chain, authType, engine);
-            checkDates(chain);
-        } catch (CertificateException e) {
-            throw new RefusedCertificate(List.of(chain), engine == null ? null : engine.getPeerHost(), e);
-        }
+        check(chain, engine == null ? null : engine.getPeerHost(),
+                () -> delegate.checkServerTrusted(chain, authType, engine));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        try {
-            delegate.checkServerTrusted(chain, authType);
-            checkDates(chain);
-        } catch (CertificateException e) {
-            throw new RefusedCertificate(List.of(chain), null, e);
-        }
+        check(chain, null, () -> delegate.checkServerTrusted(chain, authType));
     }
 
     @Override
@@ -79,8 +71,16 @@ final class ChainKeepingTrustManager extends X509ExtendedTrustManager {
         return delegate.getAcceptedIssuers();
     }
 
-    /** Only the server's own: the JDK has checked the rest of any chain it built to an authority. */
-    private static void checkDates(X509Certificate[] chain) throws CertificateException {
-        chain[0].checkValidity();
+    /**
+     * The JDK's check, then the dates of the server's own certificate only: the JDK has checked
+     * those of the rest of any chain it built to an authority.
+     */
+    private static void check(X509Certificate[] chain, String peerHost, Check jdk) throws CertificateException {
+        try {
+            jdk.run();
+            chain[0].checkValidity();
+        } catch (CertificateException e) {
+            throw new RefusedCertificate(List.of(chain), peerHost, e);
+        }
     }
 }

@@ -13,10 +13,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code shout bench --tls} against an in-test TLS server on loopback: the load runs over TLS,
@@ -29,17 +28,8 @@ class BenchCommandTlsTest {
     /** The test certificate names its host in the subject only, which the host check takes for names only. */
     private static final String HOST = "localhost";
 
-    private static TestCertificate certificate;
-
-    @BeforeAll
-    static void makeCertificate() {
-        certificate = TestCertificate.forHost(HOST);
-    }
-
-    @AfterAll
-    static void deleteCertificate() {
-        certificate.close();
-    }
+    @RegisterExtension
+    static final TestCertificate certificate = TestCertificate.forHost(HOST);
 
     @Test
     void pingpongOverTlsVerifiesEveryReply() throws IOException {

@@ -9,30 +9,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad files are named with their flag; good ones, keys in either form, build both kinds of context. */
 @Timeout(30)
 class ClientSslContextsTest {
 
-    private static TestCertificate certificate;
+    @RegisterExtension
+    static final TestCertificate certificate = TestCertificate.forHost("localhost");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void makeCertificate() {
-        certificate = TestCertificate.forHost("localhost");
-    }
-
-    @AfterAll
-    static void deleteCertificate() {
-        certificate.close();
-    }
 
     @Test
     void caFileBuildsBothContexts() throws TlsSetupException {

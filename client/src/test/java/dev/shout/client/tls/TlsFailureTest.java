@@ -24,10 +24,9 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exceptions shaped as the JDK, BoringSSL and Netty throw them, each turned into its one phrase.
@@ -38,31 +37,22 @@ class TlsFailureTest {
 
     private static final Instant EXPIRY = Instant.parse("2026-11-30T12:00:00Z");
 
-    private static TestCertificate server;
-    private static TestCertificate issuer;
-
-    @BeforeAll
-    static void makeCertificates() {
-        server = TestCertificate.forHost("elsewhere.example", EXPIRY.minus(Duration.ofDays(30)), EXPIRY);
-        issuer = TestCertificate.forHost("Test CA", EXPIRY.minus(Duration.ofDays(90)), EXPIRY.minus(Duration.ofDays(1)));
-    }
-
-    @AfterAll
-    static void deleteCertificates() {
-        server.close();
-        issuer.close();
-    }
+    @RegisterExtension
+    static final TestCertificate server =
+            TestCertificate.forHost("elsewhere.example", EXPIRY.minus(Duration.ofDays(30)), EXPIRY);
+    @RegisterExtension
+    static final TestCertificate issuer =
+            TestCertificate.forHost("Test CA", EXPIRY.minus(Duration.ofDays(90)), EXPIRY.minus(Duration.ofDays(1)));
 
     @Test
     void expiredServerCertificateSaysTheDay() throws Exception {
-        assertReason("certificate expired on 2026-11-30", handshake(refused("localhost",
-                new CertificateException("PKIX path validation failed", validatorSays(BasicReason.EXPIRED, 0)))));
+        assertReason("certificate expired on 2026-11-30", pathValidationFailed(BasicReason.EXPIRED, 0));
     }
 
     @Test
     void expiredIssuerIsNamed() throws Exception {
-        assertReason("issuer's certificate (CN=Test CA) expired on 2026-11-29", handshake(refused("localhost",
-                new CertificateException("PKIX path validation failed", validatorSays(BasicReason.EXPIRED, 1)))));
+        assertReason("issuer's certificate (CN=Test CA) expired on 2026-11-29",
+                pathValidationFailed(BasicReason.EXPIRED, 1));
     }
 
     @Test
@@ -73,8 +63,7 @@ class TlsFailureTest {
 
     @Test
     void notYetValidSaysFromWhen() throws Exception {
-        assertReason("certificate not valid until 2026-10-31", handshake(refused("localhost",
-                new CertificateException("PKIX path validation failed", validatorSays(BasicReason.NOT_YET_VALID, 0)))));
+        assertReason("certificate not valid until 2026-10-31", pathValidationFailed(BasicReason.NOT_YET_VALID, 0));
     }
 
     @Test
@@ -115,8 +104,7 @@ class TlsFailureTest {
 
     @Test
     void otherValidatorReasonsAreSaid() throws Exception {
-        assertReason("certificate refused: invalid signature", handshake(refused("localhost",
-                new CertificateException("PKIX path validation failed", validatorSays(BasicReason.INVALID_SIGNATURE, 0)))));
+        assertReason("certificate refused: invalid signature", pathValidationFailed(BasicReason.INVALID_SIGNATURE, 0));
     }
 
     @Test
@@ -213,9 +201,10 @@ class TlsFailureTest {
         return new RefusedCertificate(List.of(x509(server), x509(issuer)), host, refusal);
     }
 
-    /** The JDK's validator naming the certificate at {@code index} of the server's path. */
-    private static CertPathValidatorException validatorSays(BasicReason reason, int index) throws Exception {
-        return new CertPathValidatorException("validity check failed", null, path(), index, reason);
+    /** The handshake failing as the JDK's validator refuses the certificate at {@code index} of the path. */
+    private static SSLHandshakeException pathValidationFailed(BasicReason reason, int index) throws Exception {
+        return handshake(refused("localhost", new CertificateException("PKIX path validation failed",
+                new CertPathValidatorException("validity check failed", null, path(), index, reason))));
     }
 
     private static CertPath path() throws Exception {
