@@ -121,7 +121,7 @@ class ClientTlsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(KeyFormat.class)
+    @EnumSource(value = KeyFormat.class, names = {"PKCS8", "PKCS1"})
     void mutualTlsWithAClientKeyInEitherForm(KeyFormat format) throws IOException {
         Instant now = Instant.now();
         Issued client = authority.issue("client-" + format, "shout client", now.minus(Duration.ofDays(1)),
@@ -144,6 +144,18 @@ class ClientTlsTest {
                     result.stderr().lines().toList());
             assertEquals("", result.stdoutText());
         }
+    }
+
+    @Test
+    void encryptedClientKeyIsOneLineAndExit2() throws IOException {
+        Instant now = Instant.now();
+        Issued client = authority.issue("client-encrypted", "shout client", now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30)), KeyFormat.PKCS8_ENCRYPTED);
+        ClientProcess.Result result = ClientProcess.run(NO_INPUT, "--port", "1", "--tls", "--ca", ca(),
+                "--cert", client.certificate().toString(), "--key", client.key().toString(), "-m", "abc");
+        assertEquals(2, result.exitCode(), result.stderr());
+        assertEquals(List.of("shout: --key " + client.key() + ": no PEM private key in it (expected: PKCS#8 or PKCS#1,"
+                + " not encrypted)"), result.stderr().lines().toList());
     }
 
     @Test
