@@ -1,8 +1,10 @@
 package dev.shout.client;
 
 import java.nio.file.Path;
+import dev.shout.client.tls.TlsConfig;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The command line, checked once here so that nothing downstream has to wonder whether a value
@@ -11,13 +13,15 @@ import java.util.Objects;
  * @param message     the text to send once, or {@code null} when {@code --message} was not given
  * @param interactive whether {@code --interactive} was given; a terminal on stdin implies it anyway
  * @param historyFile where the lines typed at a terminal are kept, or {@code null} with {@code --no-history}
+ * @param tls         how to speak TLS, or empty for plaintext
  */
 record ClientConfig(String host, int port, Duration connectTimeout, String message, boolean interactive,
-        Path historyFile) {
+        Path historyFile, Optional<TlsConfig> tls) {
 
     ClientConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(tls, "tls");
         if (host.isBlank()) {
             throw new IllegalArgumentException("--host: '" + host + "' (expected: a host name or address)");
         }

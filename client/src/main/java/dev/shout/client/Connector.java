@@ -1,5 +1,6 @@
 package dev.shout.client;
 
+import dev.shout.client.tls.TlsFailure;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,7 +10,9 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Owns the socket's whole life, so that every network failure, whether while connecting or in the
@@ -21,17 +24,24 @@ final class Connector {
     private final String host;
     private final int port;
     private final Duration connectTimeout;
+    private final Optional<TlsLayer> tls;
     private final Supplier<Socket> sockets;
 
     Connector(String host, int port, Duration connectTimeout) {
-        this(host, port, connectTimeout, Socket::new);
+        this(host, port, connectTimeout, Optional.empty());
+    }
+
+    /** @param tls with it, the session talks TLS, its handshake done as part of connecting */
+    Connector(String host, int port, Duration connectTimeout, Optional<TlsLayer> tls) {
+        this(host, port, connectTimeout, tls, Socket::new);
     }
 
     /** @param sockets unconnected sockets: tests make some fail where timing alone rarely does */
-    Connector(String host, int port, Duration connectTimeout, Supplier<Socket> sockets) {
+    Connector(String host, int port, Duration connectTimeout, Optional<TlsLayer> tls, Supplier<Socket> sockets) {
         this.host = host;
         this.port = port;
         this.connectTimeout = connectTimeout;
+        this.tls = tls;
         this.sockets = sockets;
     }
 
@@ -39,10 +49,52 @@ final class Connector {
     void run(Session session) throws ConnectionFailure {
         try (Socket socket = sockets.get()) {
             connect(socket);
-            session.run(socket);
+            // Closing the TLS socket first tells the server the conversation is over (close_notify).
+            try (Socket conversation = secure(socket)) {
+                converse(session, conversation);
+            }
         } catch (IOException e) {
             throw lost(e);
         }
+    }
+
+    /** Lets the session talk; a TLS failure on the way is said as {@link TlsFailure} says it. */
+    private void converse(Session session, Socket conversation) throws IOException, ConnectionFailure {
+        if (!(conversation instanceof SSLSocket secured)) {
+            session.run(conversation);
+            return;
+        }
+        boolean certificateShown = secured.getSession().getLocalCertificates() != null;
+        try {
+            session.run(secured);
+        } catch (IOException e) {
+            IOException failure = e instanceof SocketException broken ? TlsLayer.withAlertReceived(secured, broken) : e;
+            Optional<String> tlsFailure = TlsFailure.describe(failure, certificateShown);
+            if (tlsFailure.isPresent()) {
+                throw new ConnectionFailure("connection to " + endpoint() + " failed: " + tlsFailure.get(), failure);
+            }
+            throw failure;
+        }
+    }
+
+    /** The connected socket itself, or the TLS socket over it once the handshake is done. */
+    private Socket secure(Socket socket) throws ConnectionFailure {
+        if (tls.isEmpty()) {
+            return socket;
+        }
+        try {
+            return tls.get().handshake(socket, host, port, connectTimeout);
+        } catch (IOException e) {
+            throw new ConnectionFailure("cannot connect to " + endpoint() + ": " + handshakeFailureReason(e), e);
+        }
+    }
+
+    private String handshakeFailureReason(IOException e) {
+        if (e instanceof SocketTimeoutException) {
+            return "no answer to the TLS handshake within " + DurationConverter.format(connectTimeout)
+                    + " (is the server started with --tls-cert?)";
+        }
+        return TlsFailure.describe(e).orElseGet(() -> describe(e));
     }
 
     private void connect(Socket socket) throws ConnectionFailure {

@@ -2,12 +2,16 @@ package dev.shout.client;
 
 import dev.shout.client.bench.BenchCommand;
 import java.io.IOException;
+import dev.shout.client.tls.TlsConfig;
+import dev.shout.client.tls.TlsOptions;
+import dev.shout.client.tls.TlsSetupException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,6 +54,9 @@ public final class ShoutClient implements Callable<Integer> {
     @Mixin
     private ServerOptions server;
 
+    @Mixin
+    private TlsOptions tlsOptions;
+
     @Option(names = {"-m", "--message"}, paramLabel = "<text>",
             description = "Send this one line, print the reply and exit.")
     private String message;
@@ -89,8 +96,12 @@ public final class ShoutClient implements Callable<Integer> {
     public Integer call() {
         ClientConfig config = parseConfig();
         try {
-            new Connector(config.host(), config.port(), config.connectTimeout()).run(sessionFor(config));
+            new Connector(config.host(), config.port(), config.connectTimeout(), tlsLayer(config))
+                    .run(sessionFor(config));
             return ExitCode.OK;
+        } catch (TlsSetupException badFile) {
+            spec.commandLine().getErr().println(NAME + ": " + badFile.getMessage());
+            return ExitCode.USAGE;
         } catch (ConnectionFailure failure) {
             spec.commandLine().getErr().println(NAME + ": " + failure.getMessage());
             return EXIT_CONNECTION_FAILED;
@@ -100,10 +111,21 @@ public final class ShoutClient implements Callable<Integer> {
     private ClientConfig parseConfig() {
         try {
             return new ClientConfig(server.host(), server.port(), server.connectTimeout(), message, interactive,
-                    noHistory ? null : Path.of(System.getProperty("user.home"), HISTORY_FILE));
+                    noHistory ? null : Path.of(System.getProperty("user.home"), HISTORY_FILE),
+                    tlsOptions.config());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    private Optional<TlsLayer> tlsLayer(ClientConfig config) throws TlsSetupException {
+        if (config.tls().isEmpty()) {
+            return Optional.empty();
+        }
+        if (config.tls().get().insecure()) {
+            spec.commandLine().getErr().println(NAME + ": " + TlsConfig.INSECURE_WARNING);
+        }
+        return Optional.of(TlsLayer.of(config.tls().get()));
     }
 
     private Session sessionFor(ClientConfig config) {

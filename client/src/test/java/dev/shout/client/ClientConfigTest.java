@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,14 +19,14 @@ class ClientConfigTest {
     @Test
     void zeroConnectTimeoutIsRejectedWithTheDocumentedMessage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ClientConfig("127.0.0.1", 8080, Duration.ZERO, null, false, null));
+                () -> new ClientConfig("127.0.0.1", 8080, Duration.ZERO, null, false, null, Optional.empty()));
         assertEquals("--connect-timeout: 0s (expected: > 0)", e.getMessage());
     }
 
     @Test
     void negativeConnectTimeoutIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ClientConfig("127.0.0.1", 8080, Duration.ofMillis(-500), null, false, null));
+                () -> new ClientConfig("127.0.0.1", 8080, Duration.ofMillis(-500), null, false, null, Optional.empty()));
         assertEquals("--connect-timeout: -500ms (expected: > 0)", e.getMessage());
     }
 
@@ -33,32 +34,32 @@ class ClientConfigTest {
     @ValueSource(ints = {-1, 0, 65536})
     void portOutsideTheTcpRangeIsRejected(int port) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ClientConfig("127.0.0.1", port, TIMEOUT, null, false, null));
+                () -> new ClientConfig("127.0.0.1", port, TIMEOUT, null, false, null, Optional.empty()));
         assertEquals("--port: " + port + " (expected: 1..65535)", e.getMessage());
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 65535})
     void portsAtTheEdgesOfTheRangeAreAccepted(int port) {
-        assertDoesNotThrow(() -> new ClientConfig("127.0.0.1", port, TIMEOUT, null, false, null));
+        assertDoesNotThrow(() -> new ClientConfig("127.0.0.1", port, TIMEOUT, null, false, null, Optional.empty()));
     }
 
     @Test
     void blankHostIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ClientConfig(" ", 8080, TIMEOUT, null, false, null));
+                () -> new ClientConfig(" ", 8080, TIMEOUT, null, false, null, Optional.empty()));
         assertEquals("--host: ' ' (expected: a host name or address)", e.getMessage());
     }
 
     @Test
     void messageCannotBeCombinedWithInteractive() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ClientConfig("127.0.0.1", 8080, TIMEOUT, "hello", true, null));
+                () -> new ClientConfig("127.0.0.1", 8080, TIMEOUT, "hello", true, null, Optional.empty()));
         assertEquals("--interactive: cannot be combined with --message", e.getMessage());
     }
 
     @Test
     void emptyMessageIsAMessage() {
-        assertEquals("", new ClientConfig("127.0.0.1", 8080, TIMEOUT, "", false, null).message());
+        assertEquals("", new ClientConfig("127.0.0.1", 8080, TIMEOUT, "", false, null, Optional.empty()).message());
     }
 }

@@ -14,6 +14,7 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class ConnectorTest {
         };
         try (TestServer server = TestServer.uppercasing()) {
             ConnectionFailure failure = assertThrows(ConnectionFailure.class,
-                    () -> new Connector(TestServer.HOST, server.port(), TIMEOUT, resetWhileConnecting)
+                    () -> new Connector(TestServer.HOST, server.port(), TIMEOUT, Optional.empty(), resetWhileConnecting)
                             .run(socket -> { }));
             assertEquals("connection reset by 127.0.0.1:" + server.port(), failure.getMessage());
         }

@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 
 /**
  * A stand-in for the real server, on loopback only, running one {@link Handler} per connection on
@@ -22,13 +24,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static final String HOST = "127.0.0.1";
+    private static final int BACKLOG = 50;
 
     private final ServerSocket serverSocket;
     private final Handler handler;
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
 
-    private TestServer(Handler handler) throws IOException {
-        this.serverSocket = new ServerSocket(0, 50, InetAddress.getByName(HOST));
+    private TestServer(ServerSocket serverSocket, Handler handler) {
+        this.serverSocket = serverSocket;
         this.handler = handler;
         Thread acceptor = new Thread(this::acceptConnections, "test-server-acceptor");
         acceptor.setDaemon(true);
@@ -36,7 +39,25 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Handler handler) throws IOException {
-        return new TestServer(handler);
+        return new TestServer(new ServerSocket(0, BACKLOG, InetAddress.getByName(HOST)), handler);
+    }
+
+    /** Like {@link #uppercasing()}, over TLS with {@code certificate}. */
+    public static TestServer uppercasingOverTls(TestCertificate certificate) throws IOException {
+        return new TestServer(tlsServerSocket(certificate.serverContext()), TestServer::echoUppercased);
+    }
+
+    /** Like {@link #uppercasingOverTls(TestCertificate)}, requiring the client certificate {@code client}. */
+    public static TestServer uppercasingOverTlsRequiring(TestCertificate certificate, TestCertificate client)
+            throws IOException {
+        SSLServerSocket socket = tlsServerSocket(certificate.serverContextTrusting(client));
+        socket.setNeedClientAuth(true);
+        return new TestServer(socket, TestServer::echoUppercased);
+    }
+
+    private static SSLServerSocket tlsServerSocket(SSLContext context) throws IOException {
+        return (SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, BACKLOG, InetAddress.getByName(HOST));
     }
 
     /** Echoes everything upper-cased as it arrives, and closes once the client has half-closed. */

@@ -1,5 +1,9 @@
 package dev.shout.it;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +18,37 @@ final class LogLines {
 
     private final List<String> lines = new ArrayList<>();
     private boolean ended;
+
+    /** The output of a local process (stdout, with stderr if merged), read by a daemon thread as it comes. */
+    static LogLines of(Process process, String threadName) {
+        LogLines log = new LogLines();
+        Thread reader = new Thread(() -> log.readAll(process), threadName);
+        reader.setDaemon(true);
+        reader.start();
+        return log;
+    }
+
+    private void readAll(Process process) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                add(line);
+            }
+        } catch (IOException e) {
+            // The process is gone; what it said is kept.
+        } finally {
+            end();
+        }
+    }
+
+    /** Waits, at most {@code timeout}, until the output has been read to its end. */
+    synchronized void awaitEnd(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (long left = timeout.toNanos(); !ended && left > 0; left = deadline - System.nanoTime()) {
+            wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+    }
 
     synchronized void add(String line) {
         lines.add(line);

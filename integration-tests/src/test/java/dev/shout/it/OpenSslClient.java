@@ -1,8 +1,6 @@
 package dev.shout.it;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,13 +21,11 @@ final class OpenSslClient implements AutoCloseable {
     static final Path OPENSSL = Path.of("/usr/bin/openssl");
 
     private final Process process;
-    private final LogLines output = new LogLines();
+    private final LogLines output;
 
     private OpenSslClient(Process process) {
         this.process = process;
-        Thread reader = new Thread(this::collect, "s_client-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
+        this.output = LogLines.of(process, "s_client-" + process.pid());
     }
 
     /** Connects to 127.0.0.1:{@code port}, trusting {@code ca}; {@code extra} adds flags such as {@code -cert}. */
@@ -66,19 +62,6 @@ final class OpenSslClient implements AutoCloseable {
 
     String output() {
         return output.text();
-    }
-
-    private void collect() {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                output.add(line);
-            }
-        } catch (IOException e) {
-            // The process is gone; what it said is kept.
-        } finally {
-            output.end();
-        }
     }
 
     @Override

@@ -1,10 +1,7 @@
 package dev.shout.it;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,15 +19,12 @@ final class ServerProcess implements RunningServer, AutoCloseable {
     private static final Duration LOG_TAIL = Duration.ofSeconds(10);
 
     private final Process process;
-    private final LogLines log = new LogLines();
-    private final Thread reader;
+    private final LogLines log;
     private int port;
 
     private ServerProcess(Process process) {
         this.process = process;
-        reader = new Thread(this::collectLog, "server-log-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
+        this.log = LogLines.of(process, "server-log-" + process.pid());
     }
 
     /** Starts the server on a free loopback port and waits for its start line. */
@@ -111,7 +105,7 @@ final class ServerProcess implements RunningServer, AutoCloseable {
                 throw new AssertionError("server still running after " + timeout + "; log:\n" + logText());
             }
             // So that what it logged last is there to be checked.
-            reader.join(LOG_TAIL.toMillis());
+            log.awaitEnd(LOG_TAIL);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
@@ -137,20 +131,6 @@ final class ServerProcess implements RunningServer, AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private void collectLog() {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                log.add(line);
-            }
-        } catch (IOException e) {
-            // The process is gone; what it logged is kept.
-        } finally {
-            log.end();
         }
     }
 }

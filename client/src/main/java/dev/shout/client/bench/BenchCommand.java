@@ -3,10 +3,17 @@ package dev.shout.client.bench;
 import dev.shout.client.DurationConverter;
 import dev.shout.client.ServerOptions;
 import dev.shout.client.ShoutClient;
+import dev.shout.client.tls.ClientSslContexts;
+import dev.shout.client.tls.TlsConfig;
+import dev.shout.client.tls.TlsOptions;
+import dev.shout.client.tls.TlsSetupException;
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,6 +43,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     private ServerOptions server;
+
+    @Mixin
+    private TlsOptions tlsOptions;
 
     @Option(names = {"-c", "--connections"}, defaultValue = "10", paramLabel = "<n>",
             description = "Connections held at once, or with --churn parallel loops (default: ${DEFAULT-VALUE}).")
@@ -67,7 +77,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--churn",
             description = "Connect, send one message, read the whole reply, close, over and over in each of"
-                    + " --connections loops; reports new connections/s and the cycle's latency.")
+                    + " --connections loops; reports new connections/s (with --tls: full handshakes/s) and the"
+                    + " cycle's latency.")
     private boolean churn;
 
     @Option(names = {"-r", "--rate"}, paramLabel = "<messages/s>",
@@ -100,7 +111,25 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return new BenchRun(parseConfig(), spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+        BenchConfig config = parseConfig();
+        Optional<SslContext> tls;
+        try {
+            tls = tlsContext(config);
+        } catch (TlsSetupException badFile) {
+            spec.commandLine().getErr().println(BenchRun.PREFIX + badFile.getMessage());
+            return ExitCode.USAGE;
+        }
+        return new BenchRun(config, tls, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+    }
+
+    private Optional<SslContext> tlsContext(BenchConfig config) throws TlsSetupException {
+        if (config.tls().isEmpty()) {
+            return Optional.empty();
+        }
+        if (config.tls().get().insecure()) {
+            spec.commandLine().getErr().println(BenchRun.PREFIX + TlsConfig.INSECURE_WARNING);
+        }
+        return Optional.of(ClientSslContexts.forPipelines(config.tls().get()));
     }
 
     private BenchConfig parseConfig() {
@@ -108,7 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
             return new BenchConfig(server.host(), server.port(), server.connectTimeout(),
                     BenchConfig.workload(pattern, churn), connections, duration, warmup, size,
                     rate == null ? OptionalLong.empty() : OptionalLong.of(rate), transform, verify, json, threads,
-                    connectsInFlight);
+                    connectsInFlight, tlsOptions.config());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -1,8 +1,10 @@
 package dev.shout.client.bench;
 
 import dev.shout.client.DurationConverter;
+import dev.shout.client.tls.TlsConfig;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -15,6 +17,7 @@ import java.util.OptionalLong;
  *                         as fast as the replies come back (closed loop)
  * @param verify           whether every reply byte is checked against the reference transform
  * @param connectsInFlight how many connects may be under way at once
+ * @param tls              how every connection speaks TLS, or empty for plaintext
  */
 record BenchConfig(
         String host,
@@ -30,7 +33,8 @@ record BenchConfig(
         boolean verify,
         boolean json,
         int threads,
-        int connectsInFlight) {
+        int connectsInFlight,
+        Optional<TlsConfig> tls) {
 
     /** Large enough for any realistic message; a payload this long is allocated once per run. */
     static final int MAX_SIZE = 16 * 1024 * 1024;
@@ -45,6 +49,7 @@ record BenchConfig(
         Objects.requireNonNull(warmup, "warmup");
         Objects.requireNonNull(rate, "rate");
         Objects.requireNonNull(transform, "transform");
+        Objects.requireNonNull(tls, "tls");
         if (host.isBlank()) {
             throw new IllegalArgumentException("--host: '" + host + "' (expected: a host name or address)");
         }

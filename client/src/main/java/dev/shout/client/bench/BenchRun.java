@@ -1,5 +1,6 @@
 package dev.shout.client.bench;
 
+import io.netty.handler.ssl.SslContext;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,6 +28,7 @@ final class BenchRun {
     private static final int EXIT_FAILED = 1;
 
     private final BenchConfig config;
+    private final Optional<SslContext> tls;
     private final PrintWriter out;
     private final PrintWriter err;
     private final Stats stats = new Stats();
@@ -34,8 +36,10 @@ final class BenchRun {
     private final ProgressReporter progress;
     private final boolean showProgress;
 
-    BenchRun(BenchConfig config, PrintWriter out, PrintWriter err) {
+    /** @param tls the TLS context that {@code config} asks for, or empty for plaintext */
+    BenchRun(BenchConfig config, Optional<SslContext> tls, PrintWriter out, PrintWriter err) {
         this.config = config;
+        this.tls = tls;
         this.out = out;
         this.err = err;
         this.progress = new ProgressReporter(err, stats);
@@ -57,11 +61,13 @@ final class BenchRun {
         }
         Snapshot snapshot;
         String transport;
-        try (Network network = Network.open(config, server, sources)) {
+        Optional<String> tlsProvider;
+        try (Network network = Network.open(config, server, sources, tls)) {
             transport = network.transport();
+            tlsProvider = network.tlsProvider();
             snapshot = drive(newPattern(network));
         }
-        Result result = new Result(config, transport, snapshot, abort.reason());
+        Result result = new Result(config, transport, tlsProvider, snapshot, abort.reason());
         out.print(config.json() ? JsonReport.format(result) : TextReport.format(result));
         out.flush();
         result.problems().forEach(problem -> err.println(PREFIX + problem));

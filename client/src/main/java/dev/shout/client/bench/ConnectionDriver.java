@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 
 /**
  * Talks to the server over one connection, on that connection's event loop. This base reads and
@@ -56,10 +57,20 @@ abstract class ConnectionDriver extends ChannelInboundHandlerAdapter {
             stopSending();
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
                 if (written.isSuccess()) {
-                    ((DuplexChannel) channel).shutdownOutput();
+                    shutdownOutput();
                 }
             });
         });
+    }
+
+    /** The end of what this side sends: with TLS, its close_notify first, for the server to read as the end. */
+    private void shutdownOutput() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            ((DuplexChannel) channel).shutdownOutput();
+        } else {
+            tls.closeOutbound().addListener(sent -> ((DuplexChannel) channel).shutdownOutput());
+        }
     }
 
     Channel channel() {

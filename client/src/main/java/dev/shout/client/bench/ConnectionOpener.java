@@ -1,6 +1,6 @@
 package dev.shout.client.bench;
 
-import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.Future;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -54,10 +54,10 @@ final class ConnectionOpener<D extends ConnectionDriver> {
             return;
         }
         D driver = drivers.apply(connection);
-        network.connect(connection, driver).addListener(connect -> connected(driver, (ChannelFuture) connect));
+        network.connect(connection, driver).addListener(connect -> connected(driver, connect));
     }
 
-    private void connected(D driver, ChannelFuture connect) {
+    private void connected(D driver, Future<?> connect) {
         if (connect.isSuccess()) {
             opened.add(driver);
         } else {

@@ -44,6 +44,7 @@ final class JsonReport {
         fields.put("transform", config.transform().toString());
         fields.put("verify", config.verify());
         fields.put("transport", result.transport());
+        fields.put("tls", result.tlsProvider().orElse(null));
         fields.put("threads", config.threads());
         fields.put("warmup_s", config.warmup().toMillis() / 1000.0);
         fields.put("duration_s", config.duration().toMillis() / 1000.0);

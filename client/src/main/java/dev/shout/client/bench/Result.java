@@ -9,9 +9,11 @@ import java.util.Optional;
  * and the verdict: what went wrong, if anything, which makes the exit code 1.
  *
  * @param transport   {@code epoll} or {@code nio}
+ * @param tlsProvider {@code openssl} or {@code jdk} with TLS, empty without
  * @param abortReason why the run stopped early, if it did
  */
-record Result(BenchConfig config, String transport, Snapshot snapshot, Optional<String> abortReason) {
+record Result(BenchConfig config, String transport, Optional<String> tlsProvider, Snapshot snapshot,
+        Optional<String> abortReason) {
 
     private static final double NANOS_PER_SECOND = 1e9;
     private static final double BYTES_PER_MEGABYTE = 1e6;
@@ -30,7 +32,7 @@ record Result(BenchConfig config, String transport, Snapshot snapshot, Optional<
         return perSecond(snapshot.replyBytes()) / BYTES_PER_MEGABYTE;
     }
 
-    /** Churn's figure: completed cycles a second; each records exactly one latency. */
+    /** Churn's figure: completed cycles a second, with TLS each a full handshake; each records one latency. */
     double connectionsPerSecond() {
         return perSecond(snapshot.latency().getTotalCount());
     }

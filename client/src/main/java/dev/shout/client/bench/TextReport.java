@@ -31,9 +31,10 @@ final class TextReport {
         String rate = config.rate().isPresent()
                 ? String.format(Locale.ROOT, " at %,d messages/s (open loop)", config.rate().getAsLong())
                 : "";
-        return String.format(Locale.ROOT, "%s%s, %,d %s, %,d-byte messages, transform %s (%s, %d threads)",
+        String tls = result.tlsProvider().map(provider -> ", TLS by " + provider).orElse("");
+        return String.format(Locale.ROOT, "%s%s, %,d %s, %,d-byte messages, transform %s (%s%s, %d threads)",
                 config.workload(), rate, config.connections(), loops, config.size(), config.transform(),
-                result.transport(), config.threads());
+                result.transport(), tls, config.threads());
     }
 
     private static String describeTime(Result result) {
@@ -48,8 +49,11 @@ final class TextReport {
 
     private static String describeThroughput(Result result) {
         return switch (result.config().workload()) {
-            case CHURN -> String.format(Locale.ROOT, "%,.1f connections/s (connect, one message, close)",
-                    result.connectionsPerSecond());
+            case CHURN -> result.tlsProvider().isPresent()
+                    ? String.format(Locale.ROOT, "%,.1f handshakes/s (connect, full TLS handshake, one message, close)",
+                            result.connectionsPerSecond())
+                    : String.format(Locale.ROOT, "%,.1f connections/s (connect, one message, close)",
+                            result.connectionsPerSecond());
             case IDLE_THEN_PING -> String.format(Locale.ROOT, "%,d of %,d pings answered",
                     result.snapshot().replies(), result.snapshot().established());
             default -> String.format(Locale.ROOT, "%,.1f messages/s, %,.2f MB/s",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +27,8 @@ class BenchConfigTest {
 
         BenchConfig build() {
             return new BenchConfig("127.0.0.1", 8080, Duration.ofSeconds(5), workload, connections, duration,
-                    warmup, size, rate, ReplyTransform.UPPER, true, false, threads, connectsInFlight);
+                    warmup, size, rate, ReplyTransform.UPPER, true, false, threads, connectsInFlight,
+                    Optional.empty());
         }
     }
 

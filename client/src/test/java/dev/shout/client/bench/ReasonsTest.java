@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,5 +27,11 @@ class ReasonsTest {
     @Test
     void exceptionsWithoutMessageAreNamedByClass() {
         assertEquals("IOException", Reasons.describe(new IOException()));
+    }
+
+    @Test
+    void tlsFailuresAreSaidInTheirOwnWords() {
+        assertEquals("server did not answer TLS (is it started with --tls-cert?)", Reasons.describe(
+                new SSLHandshakeException("error:100000f7:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER")));
     }
 }

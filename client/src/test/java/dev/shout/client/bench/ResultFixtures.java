@@ -15,7 +15,8 @@ final class ResultFixtures {
 
     static BenchConfig config(Workload workload) {
         return new BenchConfig("127.0.0.1", 8080, Duration.ofSeconds(5), workload, 50, Duration.ofSeconds(2),
-                Duration.ofSeconds(1), 64, OptionalLong.empty(), ReplyTransform.UPPER, true, false, 2, 256);
+                Duration.ofSeconds(1), 64, OptionalLong.empty(), ReplyTransform.UPPER, true, false, 2, 256,
+                Optional.empty());
     }
 
     /**
@@ -39,6 +40,6 @@ final class ResultFixtures {
     }
 
     static Result result(Workload workload, Snapshot snapshot) {
-        return new Result(config(workload), "epoll", snapshot, Optional.empty());
+        return new Result(config(workload), "epoll", Optional.empty(), snapshot, Optional.empty());
     }
 }

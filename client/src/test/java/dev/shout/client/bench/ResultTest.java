@@ -46,7 +46,7 @@ class ResultTest {
 
     @Test
     void abortReasonComesFirst() {
-        Result result = new Result(ResultFixtures.config(Workload.PINGPONG), "epoll", ResultFixtures.failing(),
+        Result result = new Result(ResultFixtures.config(Workload.PINGPONG), "epoll", Optional.empty(), ResultFixtures.failing(),
                 Optional.of("out of file descriptors"));
         assertEquals("out of file descriptors", result.problems().get(0));
     }
