@@ -150,11 +150,8 @@ class TlsTest {
     void aCertificateRotatedOnDiskIsServedToNewConnectionsWhileOpenOnesCarryOn() throws Exception {
         Path certificate = dir.resolve("served.crt");
         Path key = dir.resolve("served.key");
-        install(pki.localhost("first"), certificate, key);
-        List<String> flags = new ArrayList<>(ServerMode.PROCESS.flags());
-        flags.addAll(List.of("--tls-cert", certificate.toString(), "--tls-key", key.toString()));
         SSLContext trusting = TlsSockets.trusting(pki.ca().certificate());
-        try (ServerProcess server = ServerProcess.start(flags.toArray(String[]::new));
+        try (ServerProcess server = serving(ServerMode.PROCESS, pki.localhost("first"), certificate, key);
                 SSLSocket open = TlsSockets.connect(trusting, server.port())) {
             List<ProcessHandle> workers = server.children();
             assertEquals("CN=localhost", TlsSockets.serverSubject(open));
@@ -181,13 +178,9 @@ class TlsTest {
     /** A key that is not the certificate's, renamed in: one line says so, and the old certificate is served on. */
     @Test
     void aRotationToABadCertificateKeepsServingTheOldOne() throws Exception {
-        Path certificate = dir.resolve("kept.crt");
         Path key = dir.resolve("kept.key");
-        install(pki.localhost("kept"), certificate, key);
-        List<String> flags = new ArrayList<>(ServerMode.THREAD.flags());
-        flags.addAll(List.of("--tls-cert", certificate.toString(), "--tls-key", key.toString()));
         SSLContext trusting = TlsSockets.trusting(pki.ca().certificate());
-        try (ServerProcess server = ServerProcess.start(flags.toArray(String[]::new))) {
+        try (ServerProcess server = serving(ServerMode.THREAD, pki.localhost("kept"), dir.resolve("kept.crt"), key)) {
             Issued other = pki.localhost("other");
             Files.copy(other.key(), key, StandardCopyOption.REPLACE_EXISTING);
             server.signal("USR1");
@@ -196,6 +189,14 @@ class TlsTest {
                 assertPingAnswered(socket);
             }
         }
+    }
+
+    /** A server of its own in {@code mode}, serving {@code issued} installed as {@code certificate} and {@code key}. */
+    private static ServerProcess serving(ServerMode mode, Issued issued, Path certificate, Path key) throws IOException {
+        install(issued, certificate, key);
+        List<String> flags = new ArrayList<>(mode.flags());
+        flags.addAll(List.of("--tls-cert", certificate.toString(), "--tls-key", key.toString()));
+        return ServerProcess.start(flags.toArray(String[]::new));
     }
 
     private static void install(Issued issued, Path certificate, Path key) throws IOException {
