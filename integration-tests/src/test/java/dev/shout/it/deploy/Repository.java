@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /** Files of the repository that the deploy tests check, read from the checkout Maven runs in. */
-final class Repository {
+public final class Repository {
 
     private Repository() {
     }
 
-    static Path path(String relative) {
+    public static Path path(String relative) {
         String root = Objects.requireNonNull(System.getProperty("shout.repository"),
                 "system property shout.repository, which integration-tests/pom.xml sets");
         return Path.of(root).resolve(relative).toAbsolutePath().normalize();
