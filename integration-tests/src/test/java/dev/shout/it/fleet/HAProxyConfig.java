@@ -25,6 +25,11 @@ final class HAProxyConfig {
 
     /** One of the backend's servers: HAProxy's name for it, where shout listens, where its /health is. */
     record Server(String name, InetSocketAddress address, int checkPort) {
+
+        /** Its metrics port, where its /health is checked: {@code 192.0.2.1:9090}. */
+        String metrics() {
+            return address.getHostString() + ":" + checkPort;
+        }
     }
 
     /**
