@@ -45,6 +45,8 @@ HAPROXY_PID=
 on_exit() {
   local ns pid
   [[ -n $HAPROXY_PID ]] && { kill -TERM "$HAPROXY_PID" 2>/dev/null || true; wait "$HAPROXY_PID" 2>/dev/null || true; }
+  # HAProxy's events (servers up, down, drained), not its line for every connection.
+  [[ -f $WORK/haproxy.log ]] && grep -v '^[0-9a-f.:]*:[0-9]* \[' "$WORK/haproxy.log" >"$RESULTS/raw/haproxy-events.log" || true
   stop_all_servers
   for ns in "${NAMESPACES[@]+"${NAMESPACES[@]}"}"; do
     # Only this script starts anything in its namespaces; what is left there is killed by pid.
@@ -146,12 +148,12 @@ CHECK_TIMINGS=$(grep -oP '^\s*default-server .*\b\Kinter \S+ fall \d+ rise \d+' 
 
 start_haproxy() {
   "$HAPROXY" -c -q -f "$RESULTS/haproxy.cfg" || die "haproxy -c failed on $RESULTS/haproxy.cfg"
-  timeout -k 5 600 "$HAPROXY" -db -f "$RESULTS/haproxy.cfg" >"$RESULTS/raw/haproxy.log" 2>&1 &
+  timeout -k 5 600 "$HAPROXY" -db -f "$RESULTS/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
   HAPROXY_PID=$!
   local entry name
   for entry in "${SERVERS[@]}"; do
     read -r name _ <<<"$entry"
-    await_status "$name" UP "$(date +%s%N)" >/dev/null || die "HAProxy never saw $name up; see $RESULTS/raw/haproxy.log"
+    await_status "$name" UP "$(date +%s%N)" >/dev/null || die "HAProxy never saw $name up: $(tail -n 5 "$WORK/haproxy.log")"
   done
 }
 
