@@ -17,12 +17,16 @@ DURATION=${DURATION:-5s}
 WARMUP=${WARMUP:-2s}
 CONNECTIONS=${CONNECTIONS:-50}
 CHURN_CONNECTIONS=${CHURN_CONNECTIONS:-10}
+# Load through freshly started hosts before any figure is taken, ping-pong then churn this long
+# each: a JVM's code for connecting is compiled later than its code for replying.
+HOST_WARMUP=${HOST_WARMUP:-5s}
 # How long the churn runs while a host is lost, and when in it the host goes.
 FAILOVER_DURATION=${FAILOVER_DURATION:-12s}
 FAILOVER_AFTER=${FAILOVER_AFTER:-4}
 check_duration DURATION "$DURATION"
 check_duration WARMUP "$WARMUP"
 check_duration FAILOVER_DURATION "$FAILOVER_DURATION"
+check_duration HOST_WARMUP "$HOST_WARMUP"
 (($(id -u) == 0)) || die "network namespaces need root"
 for program in ip haproxy python3; do
   PATH="$PATH:/usr/sbin:/sbin" command -v "$program" >/dev/null || die "$program is needed (apt-get install -y iproute2 haproxy python3)"
@@ -166,11 +170,21 @@ facts=$RESULTS/machine.txt
 [[ -s $facts ]] && echo "# fleet.sh" >>"$facts"
 machine_facts_start "$facts"
 {
-  echo "fleet_settings: DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS CHURN_CONNECTIONS=$CHURN_CONNECTIONS FAILOVER_DURATION=$FAILOVER_DURATION FAILOVER_AFTER=$FAILOVER_AFTER"
+  echo "fleet_settings: DURATION=$DURATION WARMUP=$WARMUP HOST_WARMUP=$HOST_WARMUP CONNECTIONS=$CONNECTIONS CHURN_CONNECTIONS=$CHURN_CONNECTIONS FAILOVER_DURATION=$FAILOVER_DURATION FAILOVER_AFTER=$FAILOVER_AFTER"
   echo "fleet_hosts: ${#SERVERS[@]} hosts, each a network namespace running shout --workers 1; HAProxy $("$HAPROXY" -v | head -n 1 | cut -d' ' -f3) from deploy/haproxy/haproxy.cfg, checks $CHECK_TIMINGS"
 } >>"$facts"
 index=$RESULTS/fleet-index.csv
 echo "phase,workload,exit_code,json" >"$index"
+
+# warm PHASE: ping-pong and churn against $HOST for HOST_WARMUP each, their figures not kept.
+warm() {
+  local phase=$1
+  log "$phase: warming the hosts up"
+  run_bench "$WORK/warm.json" "$WORK/warm.log" "$bench_limit" --port "$PORT" \
+    --connections "$CONNECTIONS" --warmup 0s --duration "$HOST_WARMUP" || true
+  run_bench "$WORK/warm.json" "$WORK/warm.log" "$bench_limit" --port "$PORT" \
+    --churn --connections "$CHURN_CONNECTIONS" --warmup 0s --duration "$HOST_WARMUP" || true
+}
 
 # measure PHASE: ping-pong and churn runs against $HOST (in $BENCH_NETNS if set).
 measure() {
@@ -191,6 +205,7 @@ read -r first_name first_address first_port _ <<<"${SERVERS[0]}"
 #    bench sends no header).
 log "direct: one host, the bench in the balancer's namespace"
 start_host "$first_name" "$first_address" "$first_port" "$RESULTS/raw/direct-$first_name.server.log"
+HOST=$first_address PORT=$first_port BENCH_NETNS=$LB warm direct
 HOST=$first_address PORT=$first_port BENCH_NETNS=$LB measure direct
 stop_server "${HOST_PID[$first_name]}"
 
@@ -201,6 +216,7 @@ for entry in "${SERVERS[@]}"; do
   start_host "$name" "$address" "$port" "$RESULTS/raw/$name.server.log" --proxy-protocol v2 --proxy-trusted "$BALANCER/32"
 done
 start_haproxy
+HOST=127.0.0.1 PORT=$FRONTEND_PORT warm haproxy
 for entry in "${SERVERS[@]:1}"; do read -r name _ <<<"$entry"; api set server "shout/$name" state maint; done
 HOST=127.0.0.1 PORT=$FRONTEND_PORT measure haproxy-1
 for entry in "${SERVERS[@]:1}"; do read -r name _ <<<"$entry"; api set server "shout/$name" state ready; done
