@@ -1,6 +1,7 @@
-# Sourced by run.sh, scale.sh and soak.sh: one cleanup for every way a script ends, loopback
+# Sourced by run.sh, scale.sh, soak.sh and fleet.sh: one cleanup for every way a script ends, loopback
 # exempt from connection tracking, the jars and the C reference, servers started and stopped by
-# pid, bench runs bounded in time, machine facts. Every address used is on loopback.
+# pid, bench runs bounded in time, machine facts. Every address used is on loopback, or (fleet.sh)
+# inside network namespaces the script makes itself.
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH_DIR/.." && pwd)
@@ -323,18 +324,19 @@ tree_rss_kb() {
 # --- bench runs ------------------------------------------------------------------------------
 
 # run_bench JSON ERR LIMIT_S FLAG...: one load-generator run against $HOST, killed if it
-# outlives LIMIT_S: `shout bench --json`, or with LOADGEN=c the C load generator (prepare_load),
-# which takes the same flags and always reports in JSON. Returns the generator's exit code (124
-# or 137 for a run that was cut off).
+# outlives LIMIT_S, inside the network namespace $BENCH_NETNS if set (fleet.sh): `shout bench
+# --json`, or with LOADGEN=c the C load generator (prepare_load), which takes the same flags and
+# always reports in JSON. Returns the generator's exit code (124 or 137 for a run that was cut off).
 run_bench() {
   local json=$1 err=$2 limit=$3
   shift 3
   if [[ ${LOADGEN:-java} == c ]]; then
-    timeout -k 5 "$limit" "$LOAD_BIN" --host "$HOST" "$@" </dev/null >"$json" 2>"$err"
+    timeout -k 5 "$limit" ${BENCH_NETNS:+ip netns exec "$BENCH_NETNS"} "$LOAD_BIN" --host "$HOST" "$@" \
+      </dev/null >"$json" 2>"$err"
     return
   fi
   # shellcheck disable=SC2086
-  timeout -k 5 "$limit" "$JAVA" ${BENCH_JVM_OPTS:-} -jar "$CLIENT_JAR" bench --host "$HOST" --json \
+  timeout -k 5 "$limit" ${BENCH_NETNS:+ip netns exec "$BENCH_NETNS"} "$JAVA" ${BENCH_JVM_OPTS:-} -jar "$CLIENT_JAR" bench --host "$HOST" --json \
     ${BENCH_THREADS:+--threads "$BENCH_THREADS"} "$@" </dev/null >"$json" 2>"$err"
 }
 

@@ -5,14 +5,14 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Waits for a condition that the system under test reaches on its own time. */
-final class Await {
+public final class Await {
 
     private static final long POLL_MILLIS = 20;
 
     private Await() {
     }
 
-    static void until(String what, Duration timeout, BooleanSupplier condition) {
+    public static void until(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -23,7 +23,7 @@ final class Await {
     }
 
     /** Polls {@code value} until it is present (non-null). */
-    static <T> T value(String what, Duration timeout, Supplier<T> value) {
+    public static <T> T value(String what, Duration timeout, Supplier<T> value) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T result;
         while ((result = value.get()) == null) {

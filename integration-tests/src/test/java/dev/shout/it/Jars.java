@@ -4,20 +4,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the jars under test are: Maven packages them before this module's tests run. */
-final class Jars {
+public final class Jars {
 
     private Jars() {
     }
 
-    static String server() {
+    public static String server() {
         return existing("shout.server.jar");
     }
 
-    static String client() {
+    public static String client() {
         return existing("shout.client.jar");
     }
 
-    static String java() {
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

@@ -55,6 +55,25 @@ class ProxyProtocolTest {
         }
     }
 
+    /**
+     * The header, the client's bytes and its half-close together, as a balancer relays a short
+     * request: the whole reply comes back however the half-close and the admission (the
+     * master's answer, in process mode) fall.
+     */
+    @ParameterizedTest
+    @EnumSource(ServerMode.class)
+    void aClientThatHalfClosesWithItsHeaderGetsItsWholeReply(ServerMode mode) throws Exception {
+        LeakCheckedServer server = server(mode);
+        for (int i = 0; i < 20; i++) {
+            try (Socket socket = LoopbackAddresses.connectFrom("127.0.0.1", server.port())) {
+                socket.getOutputStream().write(concat(ProxyHeaders.v2("203.0.113." + (30 + i), 50_030 + i,
+                        server.port()), "half-closed\n".getBytes(UTF_8)));
+                socket.shutdownOutput();
+                assertArrayEquals("HALF-CLOSED\n".getBytes(UTF_8), socket.getInputStream().readAllBytes());
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ServerMode.class)
     void theClientInTheHeaderIsTheOneLimitedPerAddressNotTheBalancer(ServerMode mode) throws Exception {

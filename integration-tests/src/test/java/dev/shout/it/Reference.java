@@ -8,13 +8,13 @@ import java.util.Random;
  * What the server should send back, computed independently of the server's code, and the
  * payloads to send it.
  */
-final class Reference {
+public final class Reference {
 
     private Reference() {
     }
 
     /** Unicode uppercase of valid UTF-8, as the JDK does it for whole strings. */
-    static byte[] upper(byte[] validUtf8) {
+    public static byte[] upper(byte[] validUtf8) {
         return new String(validUtf8, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -30,7 +30,7 @@ final class Reference {
     }
 
     /** Random valid UTF-8 of about {@code size} bytes: mostly ASCII, with 2-, 3- and 4-byte characters. */
-    static byte[] randomText(Random random, int size) {
+    public static byte[] randomText(Random random, int size) {
         StringBuilder text = new StringBuilder(size);
         int bytes = 0;
         while (bytes < size) {

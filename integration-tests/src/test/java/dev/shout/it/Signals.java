@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Sends real signals with kill(1); Java can send only TERM and KILL by itself. */
-final class Signals {
+public final class Signals {
 
     private Signals() {
     }
 
-    static void send(String name, long pid) {
+    public static void send(String name, long pid) {
         try {
             int exit = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();
             if (exit != 0) {

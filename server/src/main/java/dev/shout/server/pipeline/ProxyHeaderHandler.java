@@ -113,6 +113,13 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
         } else if (state == State.ADMITTING) {
             held.add(evt);
+            if (evt instanceof ChannelInputShutdownEvent) {
+                // The client half-closed while it waits: it can send nothing more, so reading may
+                // resume now, and must. Netty 4.2.18's epoll transport takes a socket that wants no
+                // event (reading stopped, its FIN seen) out of epoll yet believes it still there, so
+                // every later change (reading again, waiting to write the reply) fails with ENOENT.
+                ctx.channel().config().setAutoRead(true);
+            }
         } else {
             ctx.fireUserEventTriggered(evt);
         }

@@ -63,6 +63,19 @@ class BackpressureHandlerTest {
         assertEquals(OWED, sent(ch).length);
     }
 
+    @Test
+    void leavesReadingAloneOnceTheClientHalfClosed() {
+        SocketLikeChannel socket = new SocketLikeChannel(BackpressureHandler.INSTANCE);
+        ch = socket;
+        socket.config().setWriteBufferWaterMark(new WriteBufferWaterMark(HIGH_WATER_MARK / 2, HIGH_WATER_MARK));
+        socket.clientHalfClosed();
+        oweMoreThanTheHighWaterMark();
+        assertTrue(ch.config().isAutoRead(), "stopped reading a client with nothing left to send");
+        ch.flush();
+        assertTrue(ch.config().isAutoRead());
+        assertEquals(OWED, sent(ch).length);
+    }
+
     private static EmbeddedChannel channel(ChannelHandler... after) {
         EmbeddedChannel channel = new EmbeddedChannel(BackpressureHandler.INSTANCE);
         channel.pipeline().addLast(after);

@@ -196,6 +196,8 @@ class ProxyHeaderHandlerTest {
         ch.writeInbound(utf8(V1_HEADER + "bye"));
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         assertTrue(ch.isOpen());
+        assertEquals("", sentText(ch), "served before it was admitted");
+        assertTrue(ch.config().isAutoRead(), "reading resumes: the client can send nothing more");
         admission.answer.complete(Optional.of(new CountingPermit()));
         assertEquals("BYE", sentText(ch));
         assertFalse(ch.isOpen(), "the half-close was lost");

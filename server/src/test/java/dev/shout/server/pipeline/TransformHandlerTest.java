@@ -18,11 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shout.server.pipeline.EmbeddedChannels.StalledPeer;
 import dev.shout.server.transform.TransformKind;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -167,61 +164,5 @@ class TransformHandlerTest {
                 initializer(EmbeddedChannels.policy(TransformKind.UPPER), new OpenConnections(), timedOut));
         ch = socket;
         return socket;
-    }
-
-    /** An EmbeddedChannel that can shut its output, as a TCP socket ({@link DuplexChannel}) can. */
-    private static final class SocketLikeChannel extends EmbeddedChannel implements DuplexChannel {
-
-        private boolean outputShut;
-
-        SocketLikeChannel(ChannelHandler... handlers) {
-            super(handlers);
-        }
-
-        @Override
-        public boolean isOutputShutdown() {
-            return outputShut;
-        }
-
-        @Override
-        public ChannelFuture shutdownOutput() {
-            return shutdownOutput(newPromise());
-        }
-
-        @Override
-        public ChannelFuture shutdownOutput(ChannelPromise promise) {
-            outputShut = true;
-            return promise.setSuccess();
-        }
-
-        @Override
-        public boolean isInputShutdown() {
-            return false;
-        }
-
-        @Override
-        public ChannelFuture shutdownInput() {
-            return shutdownInput(newPromise());
-        }
-
-        @Override
-        public ChannelFuture shutdownInput(ChannelPromise promise) {
-            return promise.setFailure(new UnsupportedOperationException("the server never shuts its input"));
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public ChannelFuture shutdown() {
-            return shutdown(newPromise());
-        }
-
-        @Override
-        public ChannelFuture shutdown(ChannelPromise promise) {
-            return promise.setFailure(new UnsupportedOperationException("the server never shuts both ways"));
-        }
     }
 }
