@@ -1,5 +1,6 @@
 package dev.shout.server;
 
+import dev.shout.server.config.AcceptMode;
 import dev.shout.server.config.Cidr;
 import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.config.DurationConverter;
@@ -60,6 +61,12 @@ public final class ShoutServer implements Callable<Integer> {
             description = "auto, thread or process. auto: process where the native epoll transport"
                     + " is available, thread elsewhere. Default: ${DEFAULT-VALUE}")
     private Mode mode;
+
+    @Option(names = "--accept", paramLabel = "WHO", defaultValue = "master",
+            description = "Process mode: master (the master accepts and hands each client to a worker) or"
+                    + " workers (the workers accept from the listening socket the master shares)."
+                    + " Default: ${DEFAULT-VALUE}")
+    private AcceptMode accept;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Event loops: in all in thread mode (default: CPUs), per worker in process"
@@ -243,7 +250,7 @@ public final class ShoutServer implements Callable<Integer> {
                 transform, idleTimeout, halfClosedTimeout, maxPendingBytes, writeTimeout);
         ProxyProtocolPolicy proxy = new ProxyProtocolPolicy(proxyProtocol,
                 proxyTrusted.stream().map(Cidr::parse).toList(), proxyHeaderTimeout);
-        return new ServerConfig(host, port, resolved, threads == null ? defaultThreads : threads, connection,
+        return new ServerConfig(host, port, resolved, accept, threads == null ? defaultThreads : threads, connection,
                 proxy, TlsConfig.of(tlsCertificate, tlsKey, tlsClientCa, tlsProvider, tlsHandshakeTimeout),
                 shutdownTimeout, backlog, workers == null ? CPUS : workers,
                 Arrays.stream(workerJvmOpts.trim().split("\\s+")).filter(opt -> !opt.isEmpty()).toList(),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shout.server.config.Cidr;
+import dev.shout.server.config.AcceptMode;
 import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.MetricsConfig;
@@ -92,7 +93,7 @@ class ShoutServerTest {
         List<String> args = List.of("--mode", "thread", "--port", "0", "--transform", "echo");
         ConnectionPolicy connection = new ConnectionPolicy(TransformKind.ECHO, Duration.ofSeconds(300),
                 Duration.ofSeconds(30), 65_536, Duration.ofSeconds(60));
-        ServerConfig expected = new ServerConfig(envOr("SHOUT_HOST", "127.0.0.1"), 0, Mode.THREAD, CPUS,
+        ServerConfig expected = new ServerConfig(envOr("SHOUT_HOST", "127.0.0.1"), 0, Mode.THREAD, AcceptMode.MASTER, CPUS,
                 connection, new ProxyProtocolPolicy(ProxyProtocol.OFF, List.of(), Duration.ofSeconds(5)),
                 Optional.empty(), new DurationConverter().convert(envOr("SHOUT_SHUTDOWN_TIMEOUT", "10s")), 1024,
                 CPUS, List.of(), 10_000, 1000, 10_000, Duration.ofSeconds(5),

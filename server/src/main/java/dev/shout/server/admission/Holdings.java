@@ -1,9 +1,11 @@
 package dev.shout.server.admission;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The permits one holder (a worker process) holds, by the id of the connection each admits. A
@@ -38,6 +40,20 @@ public final class Holdings {
         if (old != null) {
             old.release();
         }
+    }
+
+    /**
+     * Admits {@code connection}, held here, again as coming from {@code client} (named by its PROXY
+     * header): the client's permit takes the old one's place. False, and nothing changed, when
+     * this holder has no such connection or the client holds its limit.
+     */
+    public boolean readmit(long connection, InetAddress client, AdmissionLedger ledger) {
+        if (!holds(connection)) {
+            return false;
+        }
+        Optional<Permit> permit = ledger.tryAcquire(client);
+        permit.ifPresent(granted -> replace(connection, granted));
+        return permit.isPresent();
     }
 
     /**

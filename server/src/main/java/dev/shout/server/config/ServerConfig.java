@@ -13,6 +13,7 @@ import java.util.Optional;
  * reads flags: thread mode, the master and its workers all run from one of these.
  *
  * @param mode thread or process, already resolved from {@link Mode#AUTO}
+ * @param accept process mode: whether the master or the workers accept clients
  * @param threads event loops serving connections: in all in thread mode, per worker in process mode
  * @param connection how each client connection is served
  * @param proxy whether connections come through balancers that send PROXY headers, and which to trust
@@ -25,6 +26,7 @@ public record ServerConfig(
         String host,
         int port,
         Mode mode,
+        AcceptMode accept,
         int threads,
         ConnectionPolicy connection,
         ProxyProtocolPolicy proxy,
@@ -43,6 +45,7 @@ public record ServerConfig(
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(accept, "accept");
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(tls, "tls");
@@ -52,6 +55,8 @@ public record ServerConfig(
         if (mode == Mode.AUTO) {
             throw new IllegalArgumentException("--mode: auto must be resolved before the configuration is built");
         }
+        check(accept == AcceptMode.MASTER || mode == Mode.PROCESS, "--accept", accept,
+                "master: thread mode has no workers to accept");
         check(port >= 0 && port <= 65535, "--port", port, "0..65535");
         check(threads >= 1, "--threads", threads, ">= 1");
         check(backlog >= 1, "--backlog", backlog, ">= 1");

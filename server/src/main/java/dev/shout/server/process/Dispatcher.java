@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Lives in the server channel's pipeline and, like all master state, runs on the master's
  * one event loop.
  */
-final class Dispatcher extends ChannelInboundHandlerAdapter {
+final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptance {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final int MAX_ATTEMPTS = 3;
@@ -59,6 +60,11 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
         this.admission = admission;
         this.totals = totals;
         this.connectionsPerWorker = connectionsPerWorker;
+    }
+
+    @Override
+    public void listening(EpollServerSocketChannel server) {
+        server.pipeline().addLast(this);
     }
 
     @Override
@@ -90,22 +96,26 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
     }
 
     /** Called whenever a worker may have room: it became ready, reported closes or adopted connections. */
-    void capacityChanged() {
+    @Override
+    public void capacityChanged() {
         dispatchWaiting();
         flushLinks();
     }
 
-    void workerReady(WorkerHandle worker, MasterLink link) {
+    @Override
+    public void workerReady(WorkerHandle worker, MasterLink link) {
         loads.put(worker, new WorkerLoad(worker, link));
         capacityChanged();
     }
 
-    void workerRetiring(WorkerHandle worker) {
+    @Override
+    public void workerRetiring(WorkerHandle worker) {
         load(worker).ifPresent(WorkerLoad::stopTaking);
     }
 
     /** Its link is gone: what it adopted was reported before, so the rest is untouched and goes to another. */
-    void linkClosed(WorkerHandle worker) {
+    @Override
+    public void linkClosed(WorkerHandle worker) {
         load(worker).ifPresent(load -> {
             load.stopTaking();
             reclaim(load.takeUnadopted());
@@ -113,7 +123,8 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
     }
 
     /** It exited: the permits of what it held go back; counted lost when it crashed with them. */
-    void workerGone(WorkerHandle worker, boolean crashed) {
+    @Override
+    public void workerGone(WorkerHandle worker, boolean crashed) {
         WorkerLoad load = loads.remove(worker);
         if (load == null) {
             return;
@@ -127,46 +138,53 @@ final class Dispatcher extends ChannelInboundHandlerAdapter {
         capacityChanged();
     }
 
-    void adopted(WorkerHandle worker, long id) {
+    @Override
+    public void adopted(WorkerHandle worker, long id) {
         load(worker).filter(load -> load.adopted(id)).ifPresent(load -> totals.apply(worker.slot()).opened());
     }
 
     /** The connection was reset while it waited: the master's copy and its permit go. */
-    void arrivedClosed(WorkerHandle worker, long id) {
+    @Override
+    public void arrivedClosed(WorkerHandle worker, long id) {
         load(worker).ifPresent(load -> {
             load.adopted(id);
             load.holdings().release(id);
         });
     }
 
-    void released(WorkerHandle worker, long id) {
+    @Override
+    public void released(WorkerHandle worker, long id) {
         load(worker).ifPresent(load -> load.holdings().release(id));
     }
 
     /** A worker learned a connection's real client: it is admitted under that address, or refused. */
-    AdmissionAnswer admit(WorkerHandle worker, AdmissionRequest request) {
-        Optional<WorkerLoad> load = load(worker).filter(l -> l.holdings().holds(request.connection()));
-        Optional<Permit> permit = load.isEmpty() ? Optional.empty() : admission.tryAcquire(request.client());
-        permit.ifPresent(granted -> load.get().holdings().replace(request.connection(), granted));
-        return new AdmissionAnswer(request.connection(), permit.isPresent());
+    @Override
+    public AdmissionAnswer admit(WorkerHandle worker, AdmissionRequest request) {
+        boolean admitted = load(worker)
+                .filter(load -> load.holdings().readmit(request.connection(), request.client(), admission)).isPresent();
+        return new AdmissionAnswer(request.connection(), admitted);
     }
 
     /** Connections held by the workers of {@code slot}, their own count or the master's. */
-    int open(int slot) {
+    @Override
+    public int open(int slot) {
         return loads.values().stream().filter(load -> load.worker().slot() == slot).mapToInt(WorkerLoad::open).sum();
     }
 
-    MetricsSource.HandOffs handOffs() {
+    @Override
+    public MetricsSource.HandOffs handOffs() {
         return new MetricsSource.HandOffs(handOffsSucceeded, handOffsFailed);
     }
 
     /** Accepted connections not yet handed to a worker. */
-    int waiting() {
+    @Override
+    public int waiting() {
         return waiting.size();
     }
 
     /** On shutdown: connections never handed to a worker are closed. */
-    void closeWaiting() {
+    @Override
+    public void closeWaiting() {
         if (!waiting.isEmpty()) {
             log.info("closing {} connections that were waiting for a worker", waiting.size());
         }

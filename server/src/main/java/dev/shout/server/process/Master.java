@@ -3,6 +3,7 @@ package dev.shout.server.process;
 import dev.shout.server.ExitCodes;
 import dev.shout.server.ShutdownSignals;
 import dev.shout.server.admission.AdmissionLedger;
+import dev.shout.server.config.AcceptMode;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.metrics.Observability;
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Process mode's master: wires the parts and turns signals into a drain (SIGTERM, SIGINT) or a
- * rolling restart (SIGHUP). The {@link Dispatcher} accepts and hands connections to workers, the
- * {@link Supervisor} keeps the workers running, {@link WorkerLinks} connects each worker's link,
+ * rolling restart (SIGHUP). Its {@link Acceptance} takes clients in — the {@link Dispatcher}
+ * accepts and hands them to workers, or with {@code --accept workers} the workers accept from the
+ * socket {@link SharedAccept} shares with them — the {@link Supervisor} keeps the workers running, {@link WorkerLinks} connects each worker's link,
  * and the {@link AdmissionLedger} counts what is admitted. Everything runs on one event loop.
  */
 public final class Master implements SupervisorEvents {
@@ -46,7 +48,7 @@ public final class Master implements SupervisorEvents {
     private final EventLoop loop = group.next();
     private final AdmissionLedger admission;
     private final SlotTotals[] totals;
-    private final Dispatcher dispatcher;
+    private final Acceptance acceptance;
     private final ShutdownSignals signals;
     /** Read and checked before any worker starts; reloaded here first, then in every worker. */
     private final Optional<ServerTls> tls;
@@ -67,7 +69,9 @@ public final class Master implements SupervisorEvents {
         for (int slot = 1; slot <= config.workers(); slot++) {
             totals[slot] = new SlotTotals();
         }
-        this.dispatcher = new Dispatcher(admission, slot -> totals[slot], config.connectionsPerWorker());
+        this.acceptance = config.accept() == AcceptMode.WORKERS
+                ? new SharedAccept(admission, slot -> totals[slot], config.connectionsPerWorker())
+                : new Dispatcher(admission, slot -> totals[slot], config.connectionsPerWorker());
         this.tls = config.tls().map(ServerTls::start);
         this.signals = ShutdownSignals.install(() -> loop.execute(this::rollingRestart));
         tls.ifPresent(served -> {
@@ -86,9 +90,9 @@ public final class Master implements SupervisorEvents {
                         SupervisionPolicy.of(config.workers(), config.workerTimeout(), config.shutdownTimeout()),
                         new JvmWorkerLauncher(config, control.path()), Clock.SYSTEM, loop, this);
                 links = new WorkerLinks(supervisor,
-                        link -> new MasterLinkHandler(link, supervisor, dispatcher, totals[link.worker().slot()]));
+                        link -> new MasterLinkHandler(link, supervisor, acceptance, totals[link.worker().slot()]));
                 Optional<Channel> metrics = Observability.start(config.metrics(), loop, EpollServerSocketChannel.class,
-                        new MasterMetrics(supervisor, dispatcher, links, admission, server, slot -> totals[slot],
+                        new MasterMetrics(supervisor, acceptance, links, admission, server, slot -> totals[slot],
                                 config.workers()), true);
                 loop.submit(() -> {
                     supervisor.start();
@@ -99,7 +103,7 @@ public final class Master implements SupervisorEvents {
                 metrics.ifPresent(Channel::close);
                 log.info("shutting down: no longer accepting; {} connections open, shutdown timeout {}",
                         admission.admitted(), DurationConverter.format(config.shutdownTimeout()));
-                loop.submit(dispatcher::closeWaiting).syncUninterruptibly();
+                loop.submit(acceptance::closeWaiting).syncUninterruptibly();
                 stopWorkers();
             }
             log.info("stopped");
@@ -111,24 +115,25 @@ public final class Master implements SupervisorEvents {
 
     @Override
     public void ready(WorkerHandle worker) {
-        links.of(worker).ifPresent(link -> dispatcher.workerReady(worker, link));
+        links.of(worker).ifPresent(link -> acceptance.workerReady(worker, link));
     }
 
     @Override
     public void retiring(WorkerHandle worker) {
-        dispatcher.workerRetiring(worker);
+        acceptance.workerRetiring(worker);
     }
 
     @Override
     public void gone(WorkerHandle worker, boolean crashed) {
-        dispatcher.workerGone(worker, crashed);
+        acceptance.workerGone(worker, crashed);
     }
 
     @Override
     public void allReady() {
         log.info("shout listening on {} (mode=process, transform={}, transport=epoll, workers={},"
-                        + " threads-per-worker={}){}", socket.address(server),
+                        + " threads-per-worker={}{}){}", socket.address(server),
                 config.transform(), config.workers(), config.threads(),
+                config.accept() == AcceptMode.WORKERS ? ", accept=workers" : "",
                 tls.map(served -> "; " + served.describe()).orElse(""));
     }
 
@@ -161,7 +166,7 @@ public final class Master implements SupervisorEvents {
 
     private void roomMade() {
         if (server.isOpen()) {
-            dispatcher.capacityChanged();
+            acceptance.capacityChanged();
         }
     }
 
@@ -171,7 +176,7 @@ public final class Master implements SupervisorEvents {
         server.config().setReuseAddress(true);
         // Nothing is accepted until a worker is ready: clients wait in the backlog meanwhile.
         server.config().setAutoRead(false);
-        server.pipeline().addLast(dispatcher);
+        acceptance.listening((EpollServerSocketChannel) server);
         loop.register(server).syncUninterruptibly();
         socket.listen(server);
     }

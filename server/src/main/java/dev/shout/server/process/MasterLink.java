@@ -3,6 +3,7 @@ package dev.shout.server.process;
 import dev.shout.server.process.link.LinkMessage;
 import dev.shout.server.process.link.LinkMessage.ClientConnection;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
+import dev.shout.server.process.link.LinkMessage.ListeningSocket;
 import dev.shout.server.process.supervision.WorkerHandle;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -67,6 +68,13 @@ final class MasterLink {
     ChannelFuture sendConnection(EpollSocketChannel connection, long id) {
         messages.write(new ClientConnection(nextSequence++, id), messages.voidPromise());
         return descriptors.write(new FileDescriptor(connection.fd().intValue()));
+    }
+
+    /** Gives the worker the server's listening socket, {@code listening}, to accept from. */
+    void sendListeningSocket(int listening) {
+        messages.write(new ListeningSocket(nextSequence++), messages.voidPromise());
+        descriptors.write(new FileDescriptor(listening), descriptors.voidPromise());
+        flush();
     }
 
     void send(LinkMessage message) {

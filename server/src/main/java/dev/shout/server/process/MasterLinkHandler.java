@@ -1,12 +1,14 @@
 package dev.shout.server.process;
 
 import dev.shout.server.process.link.LinkMessage;
+import dev.shout.server.process.link.LinkMessage.Accepted;
 import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
 import dev.shout.server.process.link.LinkMessage.Adopted;
 import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.LeaseRequest;
 import dev.shout.server.process.link.LinkMessage.Released;
 import dev.shout.server.process.link.LinkProtocolException;
 import dev.shout.server.process.supervision.Supervisor;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The master's reader of one worker's link: every message goes to the part of the master it is
- * for — liveness and draining to the supervisor, connections to the dispatcher, figures to the
+ * for — liveness and draining to the supervisor, connections to the acceptance, figures to the
  * slot's totals. The worker's first message must be a hello in this master's protocol.
  */
 final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
@@ -28,14 +30,14 @@ final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
     private final MasterLink link;
     private final WorkerHandle worker;
     private final Supervisor supervisor;
-    private final Dispatcher dispatcher;
+    private final Acceptance acceptance;
     private final SlotTotals totals;
 
-    MasterLinkHandler(MasterLink link, Supervisor supervisor, Dispatcher dispatcher, SlotTotals totals) {
+    MasterLinkHandler(MasterLink link, Supervisor supervisor, Acceptance acceptance, SlotTotals totals) {
         this.link = link;
         this.worker = link.worker();
         this.supervisor = supervisor;
-        this.dispatcher = dispatcher;
+        this.acceptance = acceptance;
         this.totals = totals;
     }
 
@@ -49,13 +51,17 @@ final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
         } else if (message instanceof Heartbeat beat) {
             totals.add(link.heartbeat(beat), beat);
         } else if (message instanceof Adopted adopted) {
-            dispatcher.adopted(worker, adopted.connection());
+            acceptance.adopted(worker, adopted.connection());
         } else if (message instanceof ArrivedClosed arrived) {
-            dispatcher.arrivedClosed(worker, arrived.connection());
+            acceptance.arrivedClosed(worker, arrived.connection());
         } else if (message instanceof Released released) {
-            dispatcher.released(worker, released.connection());
+            acceptance.released(worker, released.connection());
+        } else if (message instanceof Accepted accepted) {
+            acceptance.accepted(worker, accepted.connection());
+        } else if (message instanceof LeaseRequest request) {
+            acceptance.leaseRequested(worker, request);
         } else if (message instanceof AdmissionRequest request) {
-            link.send(dispatcher.admit(worker, request));
+            link.send(acceptance.admit(worker, request));
         } else if (message instanceof Draining) {
             supervisor.draining(worker);
             link.finishSending();
@@ -67,13 +73,13 @@ final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         // Acknowledgements and closes may have made room.
-        dispatcher.capacityChanged();
+        acceptance.capacityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         supervisor.linkLost(worker);
-        dispatcher.linkClosed(worker);
+        acceptance.linkClosed(worker);
     }
 
     @Override

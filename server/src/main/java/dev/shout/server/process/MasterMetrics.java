@@ -19,23 +19,23 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * Process mode's figures, put together by the master from its supervisor, its dispatcher and
+ * Process mode's figures, put together by the master from its supervisor, its acceptance and
  * the workers' heartbeats. Read on the master's event loop, which owns all of them.
  */
 final class MasterMetrics implements MetricsSource {
 
     private final Supervisor supervisor;
-    private final Dispatcher dispatcher;
+    private final Acceptance acceptance;
     private final WorkerLinks links;
     private final AdmissionLedger admission;
     private final Channel server;
     private final IntFunction<SlotTotals> totals;
     private final int slots;
 
-    MasterMetrics(Supervisor supervisor, Dispatcher dispatcher, WorkerLinks links, AdmissionLedger admission,
+    MasterMetrics(Supervisor supervisor, Acceptance acceptance, WorkerLinks links, AdmissionLedger admission,
             Channel server, IntFunction<SlotTotals> totals, int slots) {
         this.supervisor = supervisor;
-        this.dispatcher = dispatcher;
+        this.acceptance = acceptance;
         this.links = links;
         this.admission = admission;
         this.server = server;
@@ -63,18 +63,18 @@ final class MasterMetrics implements MetricsSource {
             }
         }
         SlotTotals slotTotals = totals.apply(slot);
-        return new WorkerFigures(Integer.toString(slot), up, dispatcher.open(slot), slotTotals.openedCount(),
+        return new WorkerFigures(Integer.toString(slot), up, acceptance.open(slot), slotTotals.openedCount(),
                 slotTotals.received(), slotTotals.sent(), slotTotals.lost(), heapUsed, supervisor.restarts(slot));
     }
 
     @Override
     public HandOffs handOffs() {
-        return dispatcher.handOffs();
+        return acceptance.handOffs();
     }
 
     @Override
     public long waiting() {
-        return dispatcher.waiting() + AcceptQueue.length(((InetSocketAddress) server.localAddress()).getPort());
+        return acceptance.waiting() + AcceptQueue.length(((InetSocketAddress) server.localAddress()).getPort());
     }
 
     @Override

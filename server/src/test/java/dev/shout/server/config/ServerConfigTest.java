@@ -56,7 +56,9 @@ class ServerConfigTest {
                 invalid("zero write timeout", c -> c.writeTimeout = Duration.ZERO,
                         "--write-timeout: 0s (expected: > 0)"),
                 invalid("unresolved mode", c -> c.mode = Mode.AUTO,
-                        "--mode: auto must be resolved before the configuration is built"));
+                        "--mode: auto must be resolved before the configuration is built"),
+                invalid("workers accepting in thread mode", c -> c.accept = AcceptMode.WORKERS,
+                        "--accept: workers (expected: master: thread mode has no workers to accept)"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -81,7 +83,11 @@ class ServerConfigTest {
                     c.shutdownTimeout = Duration.ofMillis(1);
                     c.workerTimeout = Duration.ofMillis(1);
                 }),
-                Named.of("process mode", c -> c.mode = Mode.PROCESS));
+                Named.of("process mode", c -> c.mode = Mode.PROCESS),
+                Named.of("process mode, workers accepting", c -> {
+                    c.mode = Mode.PROCESS;
+                    c.accept = AcceptMode.WORKERS;
+                }));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -157,6 +163,7 @@ class ServerConfigTest {
         Duration writeTimeout = Duration.ofSeconds(60);
         Duration shutdownTimeout = Duration.ofSeconds(10);
         int backlog = 1024;
+        AcceptMode accept = AcceptMode.MASTER;
         int workers = 4;
         List<String> workerJvmOpts = List.of();
         int maxConnections = 10_000;
@@ -169,7 +176,7 @@ class ServerConfigTest {
             ConnectionPolicy connection = new ConnectionPolicy(
                     transform, idleTimeout, halfClosedTimeout, maxPendingBytes, writeTimeout);
             ProxyProtocolPolicy proxy = new ProxyProtocolPolicy(ProxyProtocol.OFF, List.of(), Duration.ofSeconds(5));
-            return new ServerConfig(host, port, mode, threads, connection, proxy, Optional.empty(), shutdownTimeout, backlog, workers,
+            return new ServerConfig(host, port, mode, accept, threads, connection, proxy, Optional.empty(), shutdownTimeout, backlog, workers,
                     workerJvmOpts, maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout,
                     new MetricsConfig("127.0.0.1", OptionalInt.empty(), Duration.ZERO), originalArgs);
         }

@@ -1,5 +1,7 @@
 package dev.shout.server.process.link;
 
+import dev.shout.server.process.link.LinkMessage.Accepted;
+import dev.shout.server.process.link.LinkMessage.AcceptUntil;
 import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
 import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
 import dev.shout.server.process.link.LinkMessage.Adopted;
@@ -8,6 +10,9 @@ import dev.shout.server.process.link.LinkMessage.ClientConnection;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.LeaseAnswer;
+import dev.shout.server.process.link.LinkMessage.LeaseRequest;
+import dev.shout.server.process.link.LinkMessage.ListeningSocket;
 import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.link.LinkMessage.Released;
 import dev.shout.server.process.link.LinkMessage.Sender;
@@ -154,9 +159,14 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
         RELEASED(Released.TYPE, Sender.WORKER, Released.class),
         DRAINING(Draining.TYPE, Sender.WORKER, Draining.class),
         ADMISSION_REQUEST(AdmissionRequest.TYPE, Sender.WORKER, AdmissionRequest.class),
+        ACCEPTED(Accepted.TYPE, Sender.WORKER, Accepted.class),
+        LEASE_REQUEST(LeaseRequest.TYPE, Sender.WORKER, LeaseRequest.class),
         CLIENT_CONNECTION(ClientConnection.TYPE, Sender.MASTER, ClientConnection.class),
         ADMISSION_ANSWER(AdmissionAnswer.TYPE, Sender.MASTER, AdmissionAnswer.class),
-        RELOAD_CERTIFICATES(ReloadCertificates.TYPE, Sender.MASTER, ReloadCertificates.class);
+        RELOAD_CERTIFICATES(ReloadCertificates.TYPE, Sender.MASTER, ReloadCertificates.class),
+        LISTENING_SOCKET(ListeningSocket.TYPE, Sender.MASTER, ListeningSocket.class),
+        LEASE_ANSWER(LeaseAnswer.TYPE, Sender.MASTER, LeaseAnswer.class),
+        ACCEPT_UNTIL(AcceptUntil.TYPE, Sender.MASTER, AcceptUntil.class);
 
         private final byte type;
         private final Sender sender;
@@ -185,9 +195,14 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
                 case RELEASED -> Released.read(in);
                 case DRAINING -> Draining.read(in);
                 case ADMISSION_REQUEST -> AdmissionRequest.read(in);
+                case ACCEPTED -> Accepted.read(in);
+                case LEASE_REQUEST -> LeaseRequest.read(in);
                 case CLIENT_CONNECTION -> ClientConnection.read(in);
                 case ADMISSION_ANSWER -> AdmissionAnswer.read(in);
                 case RELOAD_CERTIFICATES -> ReloadCertificates.read(in);
+                case LISTENING_SOCKET -> ListeningSocket.read(in);
+                case LEASE_ANSWER -> LeaseAnswer.read(in);
+                case ACCEPT_UNTIL -> AcceptUntil.read(in);
             };
         }
     }

@@ -18,9 +18,10 @@ public sealed interface LinkMessage {
     /**
      * The link protocol this build speaks; a worker says its own in {@link Hello}. 2: heartbeats
      * count PROXY refusals; 3: they count refusals as a list by reason, TLS's among them, and the
-     * master reloads certificates.
+     * master reloads certificates; 4: workers may accept from a listening socket the master
+     * shares ({@code --accept workers}), admitting clients under leases of the master's ledger.
      */
-    int PROTOCOL_VERSION = 3;
+    int PROTOCOL_VERSION = 4;
 
     /** Who may send a message: a message read from the other side is a protocol error. */
     enum Sender { WORKER, MASTER }
@@ -39,13 +40,13 @@ public sealed interface LinkMessage {
     void writeFields(ByteBuf out);
 
     /** A message whose meaning is the descriptor of the same sequence number on the descriptor socket. */
-    sealed interface CarriesDescriptor extends LinkMessage permits ClientConnection {
+    sealed interface CarriesDescriptor extends LinkMessage permits ClientConnection, ListeningSocket {
         /** 0 for the first descriptor a link carries, then 1, 2, ... */
         long sequence();
     }
 
     /** A report about one client connection, whose id is its one field. */
-    sealed interface AboutConnection extends LinkMessage permits Adopted, ArrivedClosed, Released {
+    sealed interface AboutConnection extends LinkMessage permits Adopted, ArrivedClosed, Released, Accepted {
         long connection();
 
         @Override
@@ -183,7 +184,37 @@ public sealed interface LinkMessage {
         }
     }
 
-    /** Connection {@code connection} ended: its permit goes back. */
+    /**
+     * With {@code --accept workers}: the worker accepted a client and serves it under the lease
+     * {@code connection}, granted before; the master counts it opened.
+     */
+    record Accepted(long connection) implements AboutConnection {
+        public static final byte TYPE = 0x08;
+
+        static Accepted read(ByteBuf in) {
+            return new Accepted(in.readLong());
+        }
+    }
+
+    /**
+     * With {@code --accept workers}: grant lease {@code lease}, a place in the master's ledger, for
+     * a client the worker accepted from {@code client}; answered with {@link LeaseAnswer}.
+     */
+    record LeaseRequest(long lease, InetAddress client) implements LinkMessage {
+        public static final byte TYPE = 0x09;
+
+        static LeaseRequest read(ByteBuf in) {
+            return new LeaseRequest(in.readLong(), LinkCodec.readAddress(in));
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(lease);
+            LinkCodec.writeAddress(out, client);
+        }
+    }
+
+    /** Connection (or lease) {@code connection} ended: its permit goes back. */
     record Released(long connection) implements AboutConnection {
         public static final byte TYPE = 0x05;
 
@@ -249,6 +280,57 @@ public sealed interface LinkMessage {
 
         @Override
         public void writeFields(ByteBuf out) {
+        }
+    }
+
+    /**
+     * With {@code --accept workers}: descriptor {@code sequence} is the server's listening socket;
+     * accept from it. Sent once to each worker as it becomes ready.
+     */
+    record ListeningSocket(long sequence) implements CarriesDescriptor {
+        public static final byte TYPE = 0x43;
+
+        static ListeningSocket read(ByteBuf in) {
+            return new ListeningSocket(in.readLong());
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(sequence);
+        }
+    }
+
+    /** The answer to a {@link LeaseRequest}: refused (the address holds its limit) means the worker closes the client. */
+    record LeaseAnswer(long lease, boolean granted) implements LinkMessage {
+        public static final byte TYPE = 0x44;
+
+        static LeaseAnswer read(ByteBuf in) {
+            return new LeaseAnswer(in.readLong(), LinkCodec.readBoolean(in));
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(lease).writeByte(granted ? 1 : 0);
+        }
+    }
+
+    /**
+     * With {@code --accept workers}: accept while the clients taken from the backlog since the
+     * worker started are fewer than {@code taken}, then pause until told more; an absolute
+     * count, so that a worker never runs ahead of what the master allowed, however late it hears.
+     * {@code serverFull}: the ledger is full, so the worker gives back the leases it holds unused,
+     * for another worker's clients.
+     */
+    record AcceptUntil(long taken, boolean serverFull) implements LinkMessage {
+        public static final byte TYPE = 0x45;
+
+        static AcceptUntil read(ByteBuf in) {
+            return new AcceptUntil(in.readLong(), LinkCodec.readBoolean(in));
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(taken).writeByte(serverFull ? 1 : 0);
         }
     }
 

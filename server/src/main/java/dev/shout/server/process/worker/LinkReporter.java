@@ -25,15 +25,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The worker's side of its reports to the master, on the link's framed socket. Closed
- * connections are reported in batches, one flush per turn of the link's loop, so that a burst
- * of closes costs one write.
+ * connections (and, with {@code --accept workers}, accepted clients and lease requests) are
+ * reported in batches, one flush per turn of the link's loop, so that a burst costs one write.
  */
 final class LinkReporter {
 
     static final long HEARTBEAT_MILLIS = 500;
 
     private final Channel link;
-    private final Queue<Long> unreportedReleases = new ConcurrentLinkedQueue<>();
+    private final Queue<LinkMessage> unreported = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
     LinkReporter(Channel link) {
@@ -71,16 +71,21 @@ final class LinkReporter {
 
     /** Called from any event loop each time connection {@code id} ends. */
     void released(long id) {
-        unreportedReleases.add(id);
+        report(new Released(id));
+    }
+
+    /** Sends {@code message} with the others reported in the same turn of the link's loop; from any thread. */
+    void report(LinkMessage message) {
+        unreported.add(message);
         if (flushScheduled.compareAndSet(false, true)) {
-            link.eventLoop().execute(this::reportReleases);
+            link.eventLoop().execute(this::reportBatch);
         }
     }
 
-    private void reportReleases() {
+    private void reportBatch() {
         flushScheduled.set(false);
-        for (Long id; (id = unreportedReleases.poll()) != null; ) {
-            link.write(new Released(id), link.voidPromise());
+        for (LinkMessage message; (message = unreported.poll()) != null; ) {
+            link.write(message, link.voidPromise());
         }
         link.flush();
     }

@@ -13,6 +13,7 @@ import dev.shout.server.pipeline.TimedOutConnections;
 import dev.shout.server.pipeline.Traffic;
 import dev.shout.server.process.link.DescriptorPairing;
 import dev.shout.server.process.link.LinkCodec;
+import dev.shout.server.process.link.LinkMessage.ListeningSocket;
 import dev.shout.server.process.link.LinkMessage.Sender;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -33,7 +34,8 @@ import sun.misc.Signal;
 
 /**
  * A worker process: connects its link's two sockets to the master, says hello, serves every
- * connection whose descriptor arrives with the common pipeline, and reports to the master. It
+ * connection whose descriptor arrives — or, with {@code --accept workers}, every client it accepts
+ * from the listening socket that arrives — with the common pipeline, and reports to the master. It
  * drains on SIGTERM and exits at once when the link closes, which means the master is gone.
  */
 final class Worker {
@@ -73,11 +75,20 @@ final class Worker {
             Optional<ServerTls> tls = config.tls().map(ServerTls::start);
             // The master reloads for its workers; a SIGUSR1 sent to a worker itself does the same here.
             tls.ifPresent(served -> CertificateReloadSignal.install(() -> served.reload(true)));
-            ConnectionAdopter adopter = new ConnectionAdopter(loops, new ShoutChannelInitializer(config.connection(),
-                    config.proxy(), connections, traffic, timedOut, refusals, tls), reporter, admission);
-            DescriptorPairing pairing = new DescriptorPairing(adopter::paired);
-            messages.pipeline().addLast(new LinkCodec(Sender.MASTER), new WorkerLinkHandler(pairing, admission, reporter,
-                    () -> tls.ifPresent(served -> served.reload(true))));
+            ShoutChannelInitializer pipeline = new ShoutChannelInitializer(config.connection(),
+                    config.proxy(), connections, traffic, timedOut, refusals, tls);
+            ConnectionAdopter adopter = new ConnectionAdopter(loops, pipeline, reporter, admission);
+            SharedAcceptor acceptor = new SharedAcceptor(loops, pipeline, reporter, admission,
+                    config.connectionsPerWorker());
+            DescriptorPairing pairing = new DescriptorPairing((message, descriptor) -> {
+                if (message instanceof ListeningSocket) {
+                    acceptor.listen(descriptor);
+                } else {
+                    adopter.paired(message, descriptor);
+                }
+            });
+            messages.pipeline().addLast(new LinkCodec(Sender.MASTER), new WorkerLinkHandler(pairing, admission,
+                    acceptor, reporter, () -> tls.ifPresent(served -> served.reload(true))));
             descriptors.pipeline().addLast(new DescriptorReader(pairing, messages, reporter));
             messages.closeFuture().addListener(closed -> {
                 descriptors.close();
@@ -97,6 +108,8 @@ final class Worker {
                 return ExitCodes.MASTER_GONE;
             }
             draining = true;
+            // Accepting stops first: no client taken after the master is told this worker drains.
+            acceptor.stop().syncUninterruptibly();
             reporter.draining();
             long start = System.nanoTime();
             // The master answers DRAINING by shutting its side of the link once every connection

@@ -2,8 +2,10 @@ package dev.shout.server.process.worker;
 
 import dev.shout.server.process.link.DescriptorPairing;
 import dev.shout.server.process.link.LinkMessage;
+import dev.shout.server.process.link.LinkMessage.AcceptUntil;
 import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
 import dev.shout.server.process.link.LinkMessage.CarriesDescriptor;
+import dev.shout.server.process.link.LinkMessage.LeaseAnswer;
 import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.link.LinkProtocolException;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's reader of the master's messages: a connection's message goes to be paired with
- * its descriptor, an admission answer to whoever asked. A protocol error closes the link, which
- * ends the worker: it can no longer trust what the master means.
+ * its descriptor, an admission answer to whoever asked, leases and pauses to the acceptor. A
+ * protocol error closes the link, which ends the worker: it can no longer trust what the master
+ * means.
  */
 final class WorkerLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
 
@@ -22,14 +25,16 @@ final class WorkerLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
 
     private final DescriptorPairing pairing;
     private final RemoteAdmission admission;
+    private final SharedAcceptor acceptor;
     private final LinkReporter reporter;
     private final Runnable reloadCertificates;
 
     /** @param reloadCertificates reads the certificate files again, as the master asks after it has checked them */
-    WorkerLinkHandler(DescriptorPairing pairing, RemoteAdmission admission, LinkReporter reporter,
-            Runnable reloadCertificates) {
+    WorkerLinkHandler(DescriptorPairing pairing, RemoteAdmission admission, SharedAcceptor acceptor,
+            LinkReporter reporter, Runnable reloadCertificates) {
         this.pairing = pairing;
         this.admission = admission;
+        this.acceptor = acceptor;
         this.reporter = reporter;
         this.reloadCertificates = reloadCertificates;
     }
@@ -40,6 +45,10 @@ final class WorkerLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
             pairing.message(carries);
         } else if (message instanceof AdmissionAnswer answer) {
             admission.answered(answer);
+        } else if (message instanceof LeaseAnswer answer) {
+            acceptor.answered(answer);
+        } else if (message instanceof AcceptUntil until) {
+            acceptor.told(until);
         } else if (message instanceof ReloadCertificates) {
             reloadCertificates.run();
         } else {
@@ -56,6 +65,7 @@ final class WorkerLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
     public void channelInactive(ChannelHandlerContext ctx) {
         pairing.close();
         admission.linkClosed();
+        acceptor.linkClosed();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.shout.server.process.link;
 
+import dev.shout.server.process.link.LinkMessage.Accepted;
+import dev.shout.server.process.link.LinkMessage.AcceptUntil;
 import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
 import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
 import dev.shout.server.process.link.LinkMessage.Adopted;
@@ -8,6 +10,9 @@ import dev.shout.server.process.link.LinkMessage.ClientConnection;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.LeaseAnswer;
+import dev.shout.server.process.link.LinkMessage.LeaseRequest;
+import dev.shout.server.process.link.LinkMessage.ListeningSocket;
 import dev.shout.server.process.link.LinkMessage.Refused;
 import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.link.LinkMessage.Released;
@@ -48,7 +53,18 @@ final class LinkSamples {
             new ClientConnection(Long.MAX_VALUE, Long.MIN_VALUE),
             new AdmissionAnswer(7, true),
             new AdmissionAnswer(Long.MIN_VALUE, false),
-            new ReloadCertificates());
+            new ReloadCertificates(),
+            new Accepted(9),
+            new Accepted(Long.MIN_VALUE),
+            new LeaseRequest(3, address("127.0.0.2")),
+            new LeaseRequest(Long.MAX_VALUE, address("2001:db8::2")),
+            new ListeningSocket(0),
+            new ListeningSocket(Long.MAX_VALUE),
+            new LeaseAnswer(5, true),
+            new LeaseAnswer(Long.MIN_VALUE, false),
+            new AcceptUntil(0, true),
+            new AcceptUntil(Long.MAX_VALUE, false),
+            new AcceptUntil(-1, false));
 
     private LinkSamples() {
     }

@@ -1,0 +1,239 @@
+package dev.shout.server.process;
+
+import dev.shout.server.admission.AdmissionLedger;
+import dev.shout.server.admission.Holdings;
+import dev.shout.server.admission.Permit;
+import dev.shout.server.metrics.MetricsSource;
+import dev.shout.server.process.AcceptBalance.Candidate;
+import dev.shout.server.process.link.LinkMessage.AcceptUntil;
+import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
+import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
+import dev.shout.server.process.link.LinkMessage.LeaseAnswer;
+import dev.shout.server.process.link.LinkMessage.LeaseRequest;
+import dev.shout.server.process.supervision.WorkerHandle;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's side of {@code --accept workers}: it gives its listening socket to each worker
+ * as it becomes ready and never accepts from it itself, but keeps it open, so that clients
+ * waiting in the backlog outlive any worker. It grants the workers leases — permits of its one
+ * ledger, each one client's place in {@code --max-connections} and in its address's
+ * {@code --max-connections-per-ip} — which a worker keeps while it serves the client and for a
+ * moment after, to serve the next client from that address without asking again. While the
+ * ledger is full, requests wait here and every worker pauses; a worker ahead of the others
+ * pauses too ({@link AcceptBalance}): each is told up to which count it may take clients. Everything runs on the master's one event loop.
+ */
+final class SharedAccept implements Acceptance {
+
+    private static final Logger log = LoggerFactory.getLogger(SharedAccept.class);
+
+    private final AdmissionLedger admission;
+    private final IntFunction<SlotTotals> totals;
+    private final int connectionsPerWorker;
+    /** Workers sent the socket, in the order they became ready. */
+    private final Map<WorkerHandle, Share> shares = new LinkedHashMap<>();
+    /** Lease requests that came while the ledger was full, oldest first. */
+    private final Deque<Queued> queued = new ArrayDeque<>();
+    /**
+     * Clients each slot's workers took from the backlog, for the balance: counted at the lease
+     * request, or when a kept lease is used, and kept across a slot's restarts, so that a new
+     * worker does not take every client until it has caught up.
+     */
+    private final Map<Integer, Long> takenBySlot = new HashMap<>();
+    private EpollServerSocketChannel server;
+
+    SharedAccept(AdmissionLedger admission, IntFunction<SlotTotals> totals, int connectionsPerWorker) {
+        this.admission = admission;
+        this.totals = totals;
+        this.connectionsPerWorker = connectionsPerWorker;
+    }
+
+    @Override
+    public void listening(EpollServerSocketChannel server) {
+        this.server = server;
+    }
+
+    @Override
+    public void workerReady(WorkerHandle worker, MasterLink link) {
+        shares.put(worker, new Share(worker, link));
+        link.sendListeningSocket(server.fd().intValue());
+        capacityChanged();
+    }
+
+    @Override
+    public void workerRetiring(WorkerHandle worker) {
+        share(worker).ifPresent(share -> share.taking = false);
+        capacityChanged();
+    }
+
+    @Override
+    public void linkClosed(WorkerHandle worker) {
+        workerRetiring(worker);
+    }
+
+    @Override
+    public void workerGone(WorkerHandle worker, boolean crashed) {
+        Share share = shares.remove(worker);
+        if (share == null) {
+            return;
+        }
+        queued.removeIf(waiting -> waiting.share() == share);
+        int held = share.holdings.releaseAll();
+        if (crashed && held > 0) {
+            log.warn("{} connections (or leases) of {} lost with it", held, worker);
+            totals.apply(worker.slot()).lost(held);
+        }
+        capacityChanged();
+    }
+
+    @Override
+    public void leaseRequested(WorkerHandle worker, LeaseRequest request) {
+        share(worker).ifPresent(share -> {
+            // Counted now, not when the worker serves the client: the worker has taken it from
+            // the backlog already, and the balance must see that before the answer comes back.
+            taken(share);
+            share.requested.add(request.lease());
+            if (admission.full() || !queued.isEmpty()) {
+                queued.add(new Queued(share, request));
+                rebalance();
+            } else {
+                grant(share, request);
+            }
+        });
+    }
+
+    @Override
+    public void accepted(WorkerHandle worker, long lease) {
+        share(worker).filter(share -> share.holdings.holds(lease)).ifPresent(share -> {
+            totals.apply(worker.slot()).opened();
+            if (!share.requested.remove(lease)) {
+                taken(share);
+            }
+        });
+    }
+
+    @Override
+    public void released(WorkerHandle worker, long id) {
+        share(worker).ifPresent(share -> share.holdings.release(id));
+    }
+
+    @Override
+    public AdmissionAnswer admit(WorkerHandle worker, AdmissionRequest request) {
+        boolean admitted = share(worker)
+                .filter(share -> share.holdings.readmit(request.connection(), request.client(), admission)).isPresent();
+        return new AdmissionAnswer(request.connection(), admitted);
+    }
+
+    @Override
+    public void capacityChanged() {
+        while (!queued.isEmpty() && !admission.full()) {
+            Queued next = queued.poll();
+            grant(next.share(), next.request());
+        }
+        rebalance();
+    }
+
+    /** Requests still queued are answered no: their workers close those clients as they drain. */
+    @Override
+    public void closeWaiting() {
+        queued.forEach(waiting -> waiting.share().link.send(new LeaseAnswer(waiting.request().lease(), false)));
+        queued.clear();
+    }
+
+    /** Connections the workers of {@code slot} serve, as their last heartbeats said. */
+    @Override
+    public int open(int slot) {
+        return shares.values().stream().filter(share -> share.worker.slot() == slot)
+                .mapToInt(share -> share.link.lastHeartbeat().open()).sum();
+    }
+
+    @Override
+    public int waiting() {
+        return queued.size();
+    }
+
+    /** Nothing is handed off: the workers accept. */
+    @Override
+    public MetricsSource.HandOffs handOffs() {
+        return new MetricsSource.HandOffs(0, 0);
+    }
+
+    private void grant(Share share, LeaseRequest request) {
+        Optional<Permit> permit = admission.acquireAtAccept(request.client());
+        permit.ifPresentOrElse(granted -> share.holdings.hold(request.lease(), granted),
+                () -> share.requested.remove(request.lease()));
+        share.link.send(new LeaseAnswer(request.lease(), permit.isPresent()));
+    }
+
+    /**
+     * Tells each worker taking clients how many it may take: all it has while the server is full,
+     * else its allowance from the balance. A worker is told again when its allowance grows by half
+     * a lead, or it used what it had, or it shrinks: not with every client.
+     */
+    private void rebalance() {
+        boolean full = admission.full() || !queued.isEmpty();
+        List<Share> taking = shares.values().stream().filter(share -> share.taking).toList();
+        List<Candidate> candidates = new ArrayList<>(taking.size());
+        for (Share share : taking) {
+            candidates.add(new Candidate(takenBySlot.getOrDefault(share.worker.slot(), 0L),
+                    share.holdings.size() < connectionsPerWorker));
+        }
+        List<Long> allowances = AcceptBalance.allowances(candidates);
+        for (int i = 0; i < taking.size(); i++) {
+            Share share = taking.get(i);
+            long until = share.taken + (full ? 0 : allowances.get(i));
+            long told = share.told.taken();
+            boolean grew = until >= told + Math.max(1, AcceptBalance.MIN_LEAD / 2) || (share.taken >= told && until > told);
+            if (full != share.told.serverFull() || until < told || grew) {
+                share.told = new AcceptUntil(until, full);
+                share.link.send(share.told);
+            }
+        }
+    }
+
+    /** One more client taken from the backlog by {@code worker}'s slot. */
+    private void taken(Share share) {
+        share.taken++;
+        takenBySlot.merge(share.worker.slot(), 1L, Long::sum);
+        rebalance();
+    }
+
+    private Optional<Share> share(WorkerHandle worker) {
+        return Optional.ofNullable(shares.get(worker));
+    }
+
+    /** One worker given the socket: its link, the leases it holds, whether it takes clients and what it was told. */
+    private static final class Share {
+        private final WorkerHandle worker;
+        private final MasterLink link;
+        private final Holdings holdings = new Holdings();
+        /** Leases requested and not yet used: counted for the balance at their request. */
+        private final Set<Long> requested = new HashSet<>();
+        private boolean taking = true;
+        /** Clients it took from the backlog, as its reports said so far. */
+        private long taken;
+        /** What it was last told; it waits for this before it accepts. */
+        private AcceptUntil told = new AcceptUntil(0, false);
+
+        Share(WorkerHandle worker, MasterLink link) {
+            this.worker = worker;
+            this.link = link;
+        }
+    }
+
+    private record Queued(Share share, LeaseRequest request) {
+    }
+}
