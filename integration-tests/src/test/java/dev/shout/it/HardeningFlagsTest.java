@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -75,6 +76,27 @@ class HardeningFlagsTest {
         assertEquals(1, lines.size(), run.output());
         assertTrue(lines.get(0).endsWith(" ERROR ShoutServer - cannot listen on no.such.host:8080: unknown host"),
                 lines.get(0));
+    }
+
+    @ParameterizedTest(name = "{0} mode")
+    @EnumSource(ServerMode.class)
+    void anUnknownAcceptModeIsOneLineAndExitCodeTwo(ServerMode mode) throws Exception {
+        Run run = run(mode, "--accept", "everyone");
+        assertEquals(2, run.exitCode(), run.output());
+        List<String> lines = run.output().lines().toList();
+        assertEquals(2, lines.size(), run.output());
+        assertTrue(lines.get(0).startsWith("shout-server: ") && lines.get(0).contains("--accept")
+                && lines.get(0).contains("everyone"), lines.get(0));
+        assertEquals(HINT, lines.get(1));
+    }
+
+    /** Thread mode has no workers: asking them to accept is a mistake to point out, not to ignore. */
+    @Test
+    void workersAcceptingInThreadModeIsOneLineAndExitCodeTwo() throws Exception {
+        Run run = run(ServerMode.THREAD, "--accept", "workers");
+        assertEquals(2, run.exitCode(), run.output());
+        assertEquals(List.of("shout-server: --accept: workers (expected: master: thread mode has no workers to accept)",
+                HINT), run.output().lines().toList());
     }
 
     private record Run(int exitCode, String output) {

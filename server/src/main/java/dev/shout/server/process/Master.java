@@ -99,7 +99,7 @@ public final class Master implements SupervisorEvents {
                     loop.scheduleAtFixedRate(supervisor::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
                 }).syncUninterruptibly();
                 signals.awaitShutdown();
-                server.close().syncUninterruptibly();
+                socket.close(server).syncUninterruptibly();
                 metrics.ifPresent(Channel::close);
                 log.info("shutting down: no longer accepting; {} connections open, shutdown timeout {}",
                         admission.admitted(), DurationConverter.format(config.shutdownTimeout()));

@@ -73,15 +73,21 @@ final class SharedAccept implements Acceptance {
         capacityChanged();
     }
 
+    /** It stops taking clients at once, before its SIGTERM closes its copy of the socket. */
     @Override
     public void workerRetiring(WorkerHandle worker) {
-        share(worker).ifPresent(share -> share.taking = false);
+        share(worker).filter(share -> share.taking).ifPresent(share -> {
+            share.taking = false;
+            share.told = new AcceptUntil(share.taken, share.told.serverFull());
+            share.link.send(share.told);
+        });
         capacityChanged();
     }
 
     @Override
     public void linkClosed(WorkerHandle worker) {
-        workerRetiring(worker);
+        share(worker).ifPresent(share -> share.taking = false);
+        capacityChanged();
     }
 
     @Override
@@ -91,10 +97,12 @@ final class SharedAccept implements Acceptance {
             return;
         }
         queued.removeIf(waiting -> waiting.share() == share);
-        int held = share.holdings.releaseAll();
-        if (crashed && held > 0) {
-            log.warn("{} connections (or leases) of {} lost with it", held, worker);
-            totals.apply(worker.slot()).lost(held);
+        share.holdings.releaseAll();
+        // Its leases include some kept unused: what it served is what its last heartbeat said.
+        int served = share.link.lastHeartbeat().open();
+        if (crashed && served > 0) {
+            log.warn("{} connections of {} lost with it", served, worker);
+            totals.apply(worker.slot()).lost(served);
         }
         capacityChanged();
     }

@@ -5,6 +5,7 @@ import dev.shout.server.ServerStartException;
 import dev.shout.server.config.SocketActivation;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.ServerSocketChannel;
@@ -90,6 +91,23 @@ public final class ServiceSocket {
             registered.close();
             throw new ServerStartException(address, e);
         }
+    }
+
+    /**
+     * Stops listening: new clients are refused, for every process that shares the socket (the
+     * workers with {@code --accept workers}) — shutdown(2) of its receiving side turns a listening
+     * socket back to closed, as a close does that nobody shares — then closes this process's copy.
+     * An inherited socket is only closed: socket activation keeps it listening for the next start.
+     */
+    public ChannelFuture close(Channel listening) {
+        if (activation.isEmpty() && listening instanceof EpollServerSocketChannel epoll && epoll.isOpen()) {
+            try {
+                ((Socket) epoll.fd()).shutdown(true, false);
+            } catch (IOException e) {
+                log.warn("cannot shut the listening socket down: {}", e.toString());
+            }
+        }
+        return listening.close();
     }
 
     /** The address the start line gives: an inherited socket's own, or the host as configured with the port bound. */

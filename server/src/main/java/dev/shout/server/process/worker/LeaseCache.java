@@ -64,10 +64,6 @@ final class LeaseCache {
         return all;
     }
 
-    int size() {
-        return idle.values().stream().mapToInt(Deque::size).sum();
-    }
-
     private record Kept(long lease, long period) {
     }
 }

@@ -62,6 +62,8 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
     private long taken;
     /** The master's word: take clients while {@link #taken} is below this. */
     private long takeUntil;
+    /** The master's ledger is full: a lease whose client leaves goes back at once, for a waiting client. */
+    private boolean serverFull;
     private boolean stopped;
 
     SharedAcceptor(EventLoopGroup loops, ChannelHandler pipelineInitializer, LinkReporter reporter,
@@ -141,7 +143,8 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
     void told(AcceptUntil until) {
         loop.execute(() -> {
             takeUntil = until.taken();
-            if (until.serverFull()) {
+            serverFull = until.serverFull();
+            if (serverFull) {
                 kept.takeAll().forEach(this::giveBack);
             }
             acceptIfRoom();
@@ -190,7 +193,7 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
 
     private void ended(InetAddress address, long lease) {
         serving--;
-        if (readmitted.remove(lease) || stopped) {
+        if (readmitted.remove(lease) || stopped || serverFull) {
             giveBack(lease);
         } else {
             kept.keep(address, lease);
