@@ -11,13 +11,15 @@ class AcceptBalanceTest {
 
     @Test
     void workersLevelAreEachAllowedTheLeadAndNoMore() {
-        assertEquals(List.of(8L, 8L), AcceptBalance.allowances(List.of(new Candidate(0, true), new Candidate(0, true))));
+        long lead = AcceptBalance.MIN_LEAD;
+        assertEquals(List.of(lead, lead), AcceptBalance.allowances(List.of(new Candidate(0, true), new Candidate(0, true))));
     }
 
     @Test
     void aWorkerAheadByTheLeadMayTakeNoneUntilTheOthersCatchUp() {
-        assertEquals(List.of(0L, 8L, 5L), AcceptBalance.allowances(
-                List.of(new Candidate(108, true), new Candidate(100, true), new Candidate(103, true))));
+        long lead = AcceptBalance.MIN_LEAD;
+        assertEquals(List.of(0L, lead, lead - 3), AcceptBalance.allowances(
+                List.of(new Candidate(100 + lead, true), new Candidate(100, true), new Candidate(103, true))));
     }
 
     @Test
@@ -35,17 +37,20 @@ class AcceptBalanceTest {
         assertEquals(AcceptBalance.MIN_LEAD, AcceptBalance.lead(0));
         assertEquals(AcceptBalance.MIN_LEAD, AcceptBalance.lead(AcceptBalance.MIN_LEAD * AcceptBalance.LEAD_FRACTION));
         assertEquals(3125, AcceptBalance.lead(100_000));
+        assertEquals(AcceptBalance.MIN_LEAD + 1, AcceptBalance.lead((AcceptBalance.MIN_LEAD + 1) * AcceptBalance.LEAD_FRACTION));
     }
 
     /** A full worker (at --connections-per-worker) takes none anyway: it must not hold the others back. */
     @Test
     void aWorkerWithoutRoomDoesNotSetTheFewest() {
-        assertEquals(List.of(0L, 6L, 8L), AcceptBalance.allowances(
+        long lead = AcceptBalance.MIN_LEAD;
+        assertEquals(List.of(0L, lead - 2, lead), AcceptBalance.allowances(
                 List.of(new Candidate(500, false), new Candidate(50, true), new Candidate(48, true))));
     }
 
     @Test
     void withNoWorkerAbleEveryoneIsAllowedFromZero() {
-        assertEquals(List.of(0L, 8L), AcceptBalance.allowances(List.of(new Candidate(20, false), new Candidate(0, false))));
+        assertEquals(List.of(AcceptBalance.MIN_LEAD - 20, AcceptBalance.MIN_LEAD),
+                AcceptBalance.allowances(List.of(new Candidate(20, false), new Candidate(0, false))));
     }
 }
