@@ -1,5 +1,6 @@
 package dev.shout.server.process;
 
+import dev.shout.server.NettyJfrEvents;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.config.SocketActivation;
 import dev.shout.server.process.supervision.ChildProcess;
@@ -78,6 +79,8 @@ final class JvmWorkerLauncher implements WorkerLauncher {
         if (config.workerJvmOpts().stream().noneMatch(JvmWorkerLauncher::setsHeapSize)) {
             command.add(String.format(Locale.ROOT, "-XX:MaxRAMPercentage=%.1f", WORKERS_HEAP_PERCENT / config.workers()));
         }
+        // Before the master's own -Dio.netty.* options, which override it.
+        command.add(NettyJfrEvents.offOption());
         command.addAll(inheritedSystemProperties());
         boolean fromPinnedJar = pinned.jar().isPresent();
         if (fromPinnedJar) {
