@@ -57,14 +57,17 @@ final class JvmWorkerLauncher implements WorkerLauncher {
     /**
      * The worker runs in the pinned jar's directory, where its class path names the pinned jar
      * (see {@link PinnedJar}); {@code user.dir} keeps the master's directory, against which the
-     * JDK resolves the relative paths of the command line ({@code --tls-cert}), as the master
-     * does. The archive, when there is one, is used if the JVM can: one that does not match
-     * this JVM or jar, or is damaged, is passed over without a word ({@code -Xshare:auto}, the
-     * {@code cds} logs off) and the worker starts as it would without.
+     * JDK resolves the relative paths of the command line ({@code --tls-cert}) as the master
+     * does, and a JVM crash report ({@code hs_err_pid*.log}) goes there too, not into the
+     * directory that goes with the master. The archive, when there is one, is used if the JVM
+     * can: one that does not match this JVM or jar, or is damaged, is passed over without a word
+     * ({@code -Xshare:auto}, the {@code cds} logs off) and the worker starts as it would without.
      */
     private List<String> pinnedJarOptions() {
         List<String> options = new ArrayList<>();
-        options.add("-Duser.dir=" + System.getProperty("user.dir"));
+        String masterDirectory = System.getProperty("user.dir");
+        options.add("-Duser.dir=" + masterDirectory);
+        options.add("-XX:ErrorFile=" + Path.of(masterDirectory, "hs_err_pid%p.log"));
         pinned.archive().ifPresent(archive -> options.addAll(List.of("-XX:SharedArchiveFile=" + PinnedJar.ARCHIVE,
                 "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off")));
         return options;
