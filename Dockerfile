@@ -13,6 +13,10 @@ RUN groupadd --gid 10001 shout \
        --shell /usr/sbin/nologin shout
 
 COPY server/target/shout-server.jar /opt/shout/shout-server.jar
+# The class-data sharing archive workers start with, made here by this image's JVM: an archive
+# serves only the JVM build that made it, so the one made at package time stays out.
+RUN java -cp /opt/shout/shout-server.jar dev.shout.server.process.CdsTraining /opt/shout/shout-server.jar \
+    && rm /opt/shout/cds-training.log
 
 # All interfaces, so a published port reaches the server; the drain ends before
 # `docker stop` gives up (10 s) and sends SIGKILL.

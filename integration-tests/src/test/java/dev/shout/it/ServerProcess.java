@@ -2,6 +2,7 @@ package dev.shout.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +30,14 @@ final class ServerProcess implements RunningServer, AutoCloseable {
 
     /** Starts the server on a free loopback port and waits for its start line. */
     static ServerProcess start(String... args) {
-        List<String> withPort = new ArrayList<>(List.of("--port", "0"));
-        withPort.addAll(List.of(args));
-        ServerProcess server = launch(withPort.toArray(String[]::new));
+        return startJar(Path.of(Jars.server()), args);
+    }
+
+    /** Starts the server from {@code jar} (a copy of the built one, say) on a free loopback port and waits for its start line. */
+    static ServerProcess startJar(Path jar, String... args) {
+        List<String> command = new ArrayList<>(List.of(Jars.java(), "-jar", jar.toString(), "--port", "0"));
+        command.addAll(List.of(args));
+        ServerProcess server = exec(command);
         try {
             Matcher started = START_LINE.matcher(server.awaitLog(START_LINE, START_TIMEOUT));
             started.find();

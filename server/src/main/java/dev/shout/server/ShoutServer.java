@@ -193,6 +193,7 @@ public final class ShoutServer implements Callable<Integer> {
     private Duration workerTimeout;
 
     public static void main(String[] args) {
+        NettyJfrEvents.offUnlessAsked();
         System.exit(commandLine().execute(args));
     }
 

@@ -38,6 +38,18 @@ public interface MetricsSource {
     /** True while the server accepts connections and has somewhere to serve them. */
     boolean healthy();
 
+    /**
+     * Process mode: the build each linked worker announced, a worker slot once per build it runs
+     * (twice while a rolling restart replaces one build by another); empty in thread mode.
+     */
+    default List<WorkerBuild> builds() {
+        return List.of();
+    }
+
+    /** @param worker the slot, {@code 1} for worker-1 */
+    record WorkerBuild(String worker, String version) {
+    }
+
     record HandOffs(long succeeded, long failed) {
     }
 }

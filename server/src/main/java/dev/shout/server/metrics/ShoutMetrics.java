@@ -3,6 +3,8 @@ package dev.shout.server.metrics;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -51,6 +53,7 @@ public final class ShoutMetrics {
                 .callback(callback -> source.workers().forEach(w -> w.restarts()
                         .forEach((cause, count) -> callback.call(count, w.worker(), cause))))
                 .register(registry);
+        registry.register(this::builds);
         CounterWithCallback.builder().name("shout_handoffs")
                 .help("Connections handed to a worker, by result.")
                 .labelNames("result")
@@ -60,6 +63,15 @@ public final class ShoutMetrics {
                     callback.call(handOffs.failed(), "failed");
                 })
                 .register(registry);
+    }
+
+    /** An info metric, exposed as {@code shout_build_info}: 1 for each worker slot and build it runs. */
+    private InfoSnapshot builds() {
+        InfoSnapshot.Builder info = InfoSnapshot.builder().name("shout_build")
+                .help("The build each worker runs, as it announced it to the master.");
+        source.builds().stream().distinct().forEach(build -> info.dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
+                .labels(Labels.of("worker", build.worker(), "version", build.version())).build()));
+        return info.build();
     }
 
     private void byReason(String name, String help, Supplier<Map<String, Long>> counts) {

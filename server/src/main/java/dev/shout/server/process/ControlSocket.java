@@ -67,6 +67,11 @@ final class ControlSocket implements AutoCloseable {
         return socket;
     }
 
+    /** The master's private directory the socket lives in; whatever else is put there is removed before {@link #close}. */
+    Path directory() {
+        return directory;
+    }
+
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();

@@ -1,5 +1,6 @@
 package dev.shout.server.process;
 
+import dev.shout.server.NettyJfrEvents;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.config.SocketActivation;
 import dev.shout.server.process.supervision.ChildProcess;
@@ -14,8 +15,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Starts worker JVMs from the master's own java binary and class path, with the master's
- * command line, so that a worker is the same program in the same version.
+ * Starts worker JVMs from the master's own java binary and the jar it pinned, with the master's
+ * command line, so that a worker is the same program in the same version; with the jar's
+ * class-data sharing archive, if it has one, for a quicker start.
  */
 final class JvmWorkerLauncher implements WorkerLauncher {
 
@@ -28,10 +30,13 @@ final class JvmWorkerLauncher implements WorkerLauncher {
 
     private final ServerConfig config;
     private final Path controlSocket;
+    /** Holds no jar when the master runs from classes: workers then get its class path. */
+    private final PinnedJar pinned;
 
-    JvmWorkerLauncher(ServerConfig config, Path controlSocket) {
+    JvmWorkerLauncher(ServerConfig config, Path controlSocket, PinnedJar pinned) {
         this.config = config;
         this.controlSocket = controlSocket;
+        this.pinned = pinned;
     }
 
     private static boolean setsHeapSize(String jvmOption) {
@@ -49,6 +54,25 @@ final class JvmWorkerLauncher implements WorkerLauncher {
                 .toList();
     }
 
+    /**
+     * The worker runs in the pinned jar's directory, where its class path names the pinned jar
+     * (see {@link PinnedJar}); {@code user.dir} keeps the master's directory, against which the
+     * JDK resolves the relative paths of the command line ({@code --tls-cert}) as the master
+     * does, and a JVM crash report ({@code hs_err_pid*.log}) goes there too, not into the
+     * directory that goes with the master. The archive, when there is one, is used if the JVM
+     * can: one that does not match this JVM or jar, or is damaged, is passed over without a word
+     * ({@code -Xshare:auto}, the {@code cds} logs off) and the worker starts as it would without.
+     */
+    private List<String> pinnedJarOptions() {
+        List<String> options = new ArrayList<>();
+        String masterDirectory = System.getProperty("user.dir");
+        options.add("-Duser.dir=" + masterDirectory);
+        options.add("-XX:ErrorFile=" + Path.of(masterDirectory, "hs_err_pid%p.log"));
+        pinned.archive().ifPresent(archive -> options.addAll(List.of("-XX:SharedArchiveFile=" + PinnedJar.ARCHIVE,
+                "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off")));
+        return options;
+    }
+
     @Override
     public ChildProcess launch(int slot) {
         List<String> command = new ArrayList<>();
@@ -58,10 +82,16 @@ final class JvmWorkerLauncher implements WorkerLauncher {
         if (config.workerJvmOpts().stream().noneMatch(JvmWorkerLauncher::setsHeapSize)) {
             command.add(String.format(Locale.ROOT, "-XX:MaxRAMPercentage=%.1f", WORKERS_HEAP_PERCENT / config.workers()));
         }
+        // Before the master's own -Dio.netty.* options, which override it.
+        command.add(NettyJfrEvents.offOption());
         command.addAll(inheritedSystemProperties());
+        boolean fromPinnedJar = pinned.jar().isPresent();
+        if (fromPinnedJar) {
+            command.addAll(pinnedJarOptions());
+        }
         command.addAll(config.workerJvmOpts());
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(fromPinnedJar ? PinnedJar.CLASS_PATH : System.getProperty("java.class.path"));
         command.add(WorkerMain.class.getName());
         command.add(controlSocket.toString());
         command.add(Integer.toString(slot));
@@ -69,6 +99,9 @@ final class JvmWorkerLauncher implements WorkerLauncher {
         ProcessBuilder worker = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (fromPinnedJar) {
+            worker.directory(pinned.directory().toFile());
+        }
         // Socket activation's variables are the master's alone: sd_listen_fds(3) unsets them once read,
         // which a JVM cannot do to its own environment. The socket itself does not reach a worker,
         // which inherits no descriptor but its standard streams.

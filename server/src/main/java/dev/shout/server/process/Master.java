@@ -84,11 +84,13 @@ public final class Master implements SupervisorEvents {
     public int run() {
         try {
             listen();
-            try (ControlSocket control = new ControlSocket(loop, (pid, channel) -> links.accept(pid, channel))) {
+            try (ControlSocket control = new ControlSocket(loop, (pid, channel) -> links.accept(pid, channel));
+                    PinnedJar pinned = new PinnedJar(control.directory())) {
                 log.info("workers link through {}", control.path());
+                PinnedJar.runningJar().ifPresent(pinned::pin);
                 supervisor = new Supervisor(
                         SupervisionPolicy.of(config.workers(), config.workerTimeout(), config.shutdownTimeout()),
-                        new JvmWorkerLauncher(config, control.path()), Clock.SYSTEM, loop, this);
+                        new JvmWorkerLauncher(config, control.path(), pinned), Clock.SYSTEM, loop, this);
                 links = new WorkerLinks(supervisor,
                         link -> new MasterLinkHandler(link, supervisor, acceptance, totals[link.worker().slot()]));
                 Optional<Channel> metrics = Observability.start(config.metrics(), loop, EpollServerSocketChannel.class,

@@ -24,6 +24,7 @@ final class MasterLink {
     private final Channel messages;
     private Channel descriptors;
     private boolean greeted;
+    private String buildVersion;
     private long nextSequence;
     private Heartbeat lastHeartbeat = Heartbeat.NONE;
 
@@ -47,9 +48,15 @@ final class MasterLink {
         return true;
     }
 
-    /** The worker said hello in this master's protocol. */
-    void greet() {
+    /** The worker said hello in this master's protocol, running {@code buildVersion}. */
+    void greet(String buildVersion) {
+        this.buildVersion = buildVersion;
         greeted = true;
+    }
+
+    /** The build the worker announced; null before its hello. */
+    String buildVersion() {
+        return buildVersion;
     }
 
     boolean greeted() {

@@ -101,7 +101,7 @@ final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
             ctx.close();
             return;
         }
-        link.greet();
+        link.greet(hello.buildVersion());
         // Else the descriptor socket, already connected, is not accepted yet: WorkerLinks links it.
         if (link.complete()) {
             supervisor.linked(worker);

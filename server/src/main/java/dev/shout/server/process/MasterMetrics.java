@@ -68,6 +68,16 @@ final class MasterMetrics implements MetricsSource {
     }
 
     @Override
+    public List<WorkerBuild> builds() {
+        List<WorkerBuild> builds = new ArrayList<>();
+        for (WorkerHandle worker : supervisor.workers()) {
+            links.of(worker).map(MasterLink::buildVersion)
+                    .ifPresent(version -> builds.add(new WorkerBuild(Integer.toString(worker.slot()), version)));
+        }
+        return builds;
+    }
+
+    @Override
     public HandOffs handOffs() {
         return acceptance.handOffs();
     }

@@ -1,8 +1,10 @@
 package dev.shout.server.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shout.server.metrics.MetricsSource.WorkerBuild;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +19,7 @@ class ShoutMetricsTest {
 
     @Test
     void connectionsClosedByATimeoutAreCountedByReason() throws IOException {
-        String scrape = scrape(new FixedSource(Map.of("idle", 3L, "half_closed", 0L, "write", 1L)));
+        String scrape = scrape(new FixedSource(Map.of("idle", 3L, "half_closed", 0L, "write", 1L), List.of()));
         assertTrue(scrape.contains("shout_connections_timed_out_total{reason=\"idle\"} 3.0\n"), scrape);
         assertTrue(scrape.contains("shout_connections_timed_out_total{reason=\"half_closed\"} 0.0\n"), scrape);
         assertTrue(scrape.contains("shout_connections_timed_out_total{reason=\"write\"} 1.0\n"), scrape);
@@ -26,27 +28,41 @@ class ShoutMetricsTest {
 
     @Test
     void aSourceThatCannotSeeTimeoutsHasNoSampleOfThem() throws IOException {
-        String scrape = scrape(new FixedSource(Map.of()));
+        String scrape = scrape(new FixedSource(Map.of(), List.of()));
         assertFalse(scrape.contains("shout_connections_timed_out_total{"), scrape);
     }
 
+    @Test
+    void eachWorkerSlotHasAnInfoSampleForEachBuildItRuns() throws IOException {
+        String scrape = scrape(new FixedSource(Map.of(), List.of(new WorkerBuild("1", "1.0.0"),
+                new WorkerBuild("2", "1.0.0"), new WorkerBuild("2", "1.1.0"), new WorkerBuild("2", "1.1.0"))), true);
+        assertTrue(scrape.contains("shout_build_info{version=\"1.0.0\",worker=\"1\"} 1\n"), scrape);
+        assertTrue(scrape.contains("shout_build_info{version=\"1.0.0\",worker=\"2\"} 1\n"), scrape);
+        assertTrue(scrape.contains("shout_build_info{version=\"1.1.0\",worker=\"2\"} 1\n"), scrape);
+        assertEquals(3, scrape.lines().filter(line -> line.startsWith("shout_build_info{")).count(), scrape);
+    }
+
     private static String scrape(MetricsSource source) throws IOException {
+        return scrape(source, false);
+    }
+
+    private static String scrape(MetricsSource source, boolean perWorker) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrometheusTextFormatWriter.create().write(out, new ShoutMetrics(source, false).registry().scrape());
+        PrometheusTextFormatWriter.create().write(out, new ShoutMetrics(source, perWorker).registry().scrape());
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** Thread mode's figures, fixed: nothing open, two refused, {@code timedOut} as given. */
-    private record FixedSource(Map<String, Long> timedOut) implements MetricsSource {
+    /** Figures, fixed: nothing open or handed off, two refused, {@code timedOut} and {@code builds} as given. */
+    private record FixedSource(Map<String, Long> timedOut, List<WorkerBuild> builds) implements MetricsSource {
 
         @Override
         public List<WorkerFigures> workers() {
-            return List.of(new WorkerFigures(null, true, 0, 0, 0, 0, 0, 0, Map.of()));
+            return List.of(new WorkerFigures("1", true, 0, 0, 0, 0, 0, 0, Map.of()));
         }
 
         @Override
         public HandOffs handOffs() {
-            return null;
+            return new HandOffs(0, 0);
         }
 
         @Override

@@ -57,6 +57,7 @@ class MasterLinkHandlerTest {
         receive(new Hello(LinkMessage.PROTOCOL_VERSION, "1.2.3"));
         assertEquals(State.READY, worker.state());
         assertTrue(messages.isOpen());
+        assertEquals("1.2.3", link.buildVersion(), "the build shout_build_info reports");
     }
 
     @Test

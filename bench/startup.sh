@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Worker start-up: starts the server RUNS times with one worker and prints, for each start, the
+# master's "worker-1 ... ready in N ms" figure (spawn to ready) and the CPU time the worker had
+# used by then (user + system, from /proc: the figure a loaded machine disturbs least), then the
+# medians and the load average. WORKER_OPTS is passed as --worker-jvm-opts, to measure a JVM
+# option before it is made the default; MASTER_OPTS go to the master's JVM (its -Dio.netty.*
+# options reach its workers too). Every server listens on 127.0.0.1 port 0 and is stopped by
+# its pid. Move server/target/shout-server.jsa away to measure workers without the archive.
+#   bench/startup.sh                      # RUNS=5
+#   WORKER_OPTS="-XX:+UseSerialGC" bench/startup.sh
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+JAR=${JAR:-$ROOT/server/target/shout-server.jar}
+RUNS=${RUNS:-5}
+WORKER_OPTS=${WORKER_OPTS:-}
+read -r -a master_opts <<<"${MASTER_OPTS:-}"
+[[ -f $JAR ]] || { echo "no $JAR: mvn -B -q package -DskipTests first" >&2; exit 1; }
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "RUNS=$RUNS: expected a whole number >= 1" >&2; exit 1; }
+
+LOG=$(mktemp /tmp/shout-startup.XXXXXX)
+pid=
+stop() {
+  if [[ -n $pid ]]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=
+  fi
+}
+trap 'stop; rm -f "$LOG"' EXIT
+
+args=(--host 127.0.0.1 --port 0 --workers 1)
+[[ -n $WORKER_OPTS ]] && args+=(--worker-jvm-opts "$WORKER_OPTS")
+figures=()
+cpus=()
+for ((run = 1; run <= RUNS; run++)); do
+  : >"$LOG"
+  timeout 120 java "${master_opts[@]}" -jar "$JAR" "${args[@]}" >"$LOG" 2>&1 &
+  pid=$!
+  ms=
+  cpu=
+  for _ in $(seq 1200); do
+    ms=$(sed -n 's/.*worker-1.* ready in \([0-9]*\) ms.*/\1/p' "$LOG" | head -1)
+    if [[ -n $ms ]]; then
+      worker=$(sed -n 's/.*started worker-1 (pid \([0-9]*\)).*/\1/p' "$LOG" | tail -1)
+      # utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks.
+      cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$worker/stat")
+      break
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  [[ -n $ms ]] || { cat "$LOG" >&2; echo "run $run: no 'ready in' line" >&2; exit 1; }
+  stop
+  figures+=("$ms")
+  cpus+=("$cpu")
+  echo "run $run: ready in $ms ms, worker CPU $cpu ms (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+echo "median of $RUNS: ready in $(median "${figures[@]}") ms, worker CPU $(median "${cpus[@]}") ms" \
+  "(worker opts: ${WORKER_OPTS:-none}; master opts: ${MASTER_OPTS:-none}; load average $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -1,0 +1,124 @@
+package dev.shout.server.process;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * The copy of the server jar that workers start from, kept in the master's private directory
+ * with the jar's class-data sharing archive (see {@link #ARCHIVE}) if one lies beside it: a crash
+ * respawn or a recycle starts the code that is running, whatever has since replaced the jar on
+ * disk. {@link #pin} may be called again to pin a new jar; workers already running keep the
+ * files they opened, since every pin renames its copies over the old ones.
+ *
+ * <p>Workers run with this directory as their working directory and {@link #CLASS_PATH}: a JDK 17
+ * archive holds the class path it was made with, as written, and is refused for any other, so
+ * the archive is made at package time by a worker started the same way ({@link CdsTraining}),
+ * and the one string names every master's pinned jar. It also holds the jar's size and
+ * modification time, which the copy keeps.
+ */
+public final class PinnedJar implements AutoCloseable {
+
+    /** The pinned jar's name in the directory. */
+    public static final String JAR = "shout-server.jar";
+    /**
+     * The class path of workers: the pinned jar through the working directory's link in
+     * {@code /proc}, one absolute path for every master, which the JVM and the JDK's class loader
+     * both resolve by the kernel, whatever {@code user.dir} says.
+     */
+    public static final String CLASS_PATH = "/proc/self/cwd/" + JAR;
+    /** The class-data sharing archive's name, beside the jar it was made from and in the directory. */
+    public static final String ARCHIVE = "shout-server.jsa";
+
+    private final Path directory;
+    /** Null until a jar is pinned. */
+    private Path pinnedJar;
+
+    /** @param directory a directory only this user can enter, which the pinned files live in */
+    public PinnedJar(Path directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * The jar this JVM runs from, if its class path is one jar file: not when run from classes,
+     * where workers get the class path as it is.
+     */
+    static Optional<Path> runningJar() {
+        Path classPath = Path.of(System.getProperty("java.class.path"));
+        return classPath.toString().endsWith(".jar") && Files.isRegularFile(classPath)
+                ? Optional.of(classPath.toAbsolutePath())
+                : Optional.empty();
+    }
+
+    /**
+     * Copies {@code source} here, and its archive ({@link #archiveBeside}) if there is one,
+     * replacing what was pinned before; a pinned archive without a new one to replace it is
+     * removed, as it belongs to the old jar. Returns the pinned jar.
+     */
+    public synchronized Path pin(Path source) {
+        Path jar = directory.resolve(JAR);
+        Path archive = directory.resolve(ARCHIVE);
+        try {
+            Path sourceArchive = archiveBeside(source);
+            // The archive first: a worker that starts in between gets the old jar with the new
+            // archive, which its JVM refuses silently, and starts without sharing.
+            if (Files.isRegularFile(sourceArchive)) {
+                copyOver(sourceArchive, archive);
+            } else {
+                Files.deleteIfExists(archive);
+            }
+            copyOver(source, jar);
+            pinnedJar = jar;
+            return jar;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot pin " + source + " in " + directory, e);
+        }
+    }
+
+    /** The pinned jar; empty until one is pinned. */
+    public synchronized Optional<Path> jar() {
+        return Optional.ofNullable(pinnedJar);
+    }
+
+    /** The pinned jar's directory: the working directory of workers. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The pinned archive, if the pinned jar came with one. */
+    public Optional<Path> archive() {
+        Path archive = directory.resolve(ARCHIVE);
+        return Files.isRegularFile(archive) ? Optional.of(archive) : Optional.empty();
+    }
+
+    /** Where the archive of {@code jar} lies: beside it, {@link #ARCHIVE}. */
+    public static Path archiveBeside(Path jar) {
+        return jar.toAbsolutePath().resolveSibling(ARCHIVE);
+    }
+
+    /** Removes the pinned files, leaving the directory to its owner. */
+    @Override
+    public synchronized void close() {
+        pinnedJar = null;
+        try {
+            Files.deleteIfExists(directory.resolve(ARCHIVE));
+            Files.deleteIfExists(directory.resolve(JAR));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the pinned jar from " + directory, e);
+        }
+    }
+
+    /**
+     * Copies under a temporary name, then renames over {@code target}: a reader of the old file
+     * keeps it whole, and no one sees half a copy. The modification time goes along, as the
+     * archive checks it.
+     */
+    private static void copyOver(Path source, Path target) throws IOException {
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

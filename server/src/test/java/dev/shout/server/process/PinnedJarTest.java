@@ -1,0 +1,113 @@
+package dev.shout.server.process;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pinned copy: it holds the bytes the jar had when pinned, whatever happens to the jar on
+ * disk after; the archive beside the jar goes with it; a new pin replaces both without
+ * disturbing a reader of the old files; close leaves nothing behind.
+ */
+@Timeout(10)
+class PinnedJarTest {
+
+    @TempDir
+    Path release;
+    @TempDir
+    Path privateDirectory;
+
+    @Test
+    void theCopyKeepsTheBytesTheJarHadWhenPinned() throws IOException {
+        Path source = write(release.resolve("shout-server.jar"), "build 1");
+        Path pinned = new PinnedJar(privateDirectory).pin(source);
+        replace(source, "build 2");
+        assertEquals(privateDirectory.resolve(PinnedJar.JAR), pinned);
+        assertEquals("build 1", Files.readString(pinned));
+    }
+
+    @Test
+    void theArchiveBesideTheJarIsPinnedWithItAndBothKeepTheirModificationTime() throws IOException {
+        Path source = write(release.resolve("any-name.jar"), "build 1");
+        Path archive = write(release.resolve(PinnedJar.ARCHIVE), "archive of build 1");
+        FileTime built = FileTime.fromMillis(1_700_000_000_000L);
+        Files.setLastModifiedTime(source, built);
+        PinnedJar pinnedJar = new PinnedJar(privateDirectory);
+        Path pinned = pinnedJar.pin(source);
+        assertEquals(Optional.of(privateDirectory.resolve(PinnedJar.ARCHIVE)), pinnedJar.archive());
+        assertEquals("archive of build 1", Files.readString(pinnedJar.archive().orElseThrow()));
+        assertEquals(built, Files.getLastModifiedTime(pinned), "the archive checks the jar's modification time");
+        // Whole seconds, as the JVM compares them: the copy keeps microseconds only.
+        assertEquals(Files.getLastModifiedTime(archive).to(TimeUnit.SECONDS),
+                Files.getLastModifiedTime(pinnedJar.archive().orElseThrow()).to(TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aJarWithoutAnArchiveIsPinnedWithout() throws IOException {
+        PinnedJar pinnedJar = new PinnedJar(privateDirectory);
+        pinnedJar.pin(write(release.resolve("shout-server.jar"), "build 1"));
+        assertEquals(Optional.empty(), pinnedJar.archive());
+    }
+
+    @Test
+    void aNewPinReplacesTheJarAndDropsAnArchiveThatBelongedToTheOld() throws IOException {
+        PinnedJar pinnedJar = new PinnedJar(privateDirectory);
+        Path first = write(release.resolve("shout-server.jar"), "build 1");
+        write(release.resolve(PinnedJar.ARCHIVE), "archive of build 1");
+        pinnedJar.pin(first);
+        Path next = Files.createDirectory(release.resolve("next"));
+        Path pinned = pinnedJar.pin(write(next.resolve("shout-server.jar"), "build 2"));
+        assertEquals("build 2", Files.readString(pinned));
+        assertEquals(Optional.empty(), pinnedJar.archive());
+    }
+
+    @Test
+    void aWorkerReadingTheOldPinKeepsItWholeAcrossANewPin() throws IOException {
+        PinnedJar pinnedJar = new PinnedJar(privateDirectory);
+        byte[] old = "build 1 ".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+        Path pinned = pinnedJar.pin(Files.write(release.resolve("shout-server.jar"), old));
+        try (InputStream running = Files.newInputStream(pinned)) {
+            replace(release.resolve("shout-server.jar"), "build 2");
+            pinnedJar.pin(release.resolve("shout-server.jar"));
+            assertArrayEquals(old, running.readAllBytes());
+        }
+        assertEquals("build 2", Files.readString(pinned));
+    }
+
+    @Test
+    void closeRemovesThePinnedFilesAndLeavesTheDirectoryToItsOwner() throws IOException {
+        write(release.resolve(PinnedJar.ARCHIVE), "archive");
+        PinnedJar pinnedJar = new PinnedJar(privateDirectory);
+        pinnedJar.pin(write(release.resolve("shout-server.jar"), "build 1"));
+        pinnedJar.close();
+        assertEquals(Optional.empty(), pinnedJar.jar());
+        assertTrue(Files.isDirectory(privateDirectory));
+        try (var left = Files.list(privateDirectory)) {
+            assertFalse(left.findAny().isPresent(), "files left in the private directory");
+        }
+    }
+
+    private static Path write(Path file, String content) throws IOException {
+        return Files.writeString(file, content);
+    }
+
+    /** As a deploy does: a new file renamed over the jar. */
+    private static void replace(Path jar, String content) throws IOException {
+        Path fresh = write(jar.resolveSibling(jar.getFileName() + ".new"), content);
+        Files.move(fresh, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
