@@ -44,7 +44,7 @@ machine_facts_start "$facts"
 echo "scale_settings: LEVELS=$LEVELS HOLD=$HOLD PER_CLIENT=$PER_CLIENT PER_WORKER=$PER_WORKER CONNECT_LIMIT=$CONNECT_LIMIT TRANSFORM=$TRANSFORM" >>"$facts"
 
 csv=$RESULTS/scale.csv
-echo "level,clients,workers,connections_per_worker,max_connections,server_open,connect_s,rss_idle_kb,rss_total_kb,rss_master_kb,rss_workers_kb,rss_per_conn_kb,rss_added_per_conn_kb,kernel_tcp_mem_kb,worker_restarts,server_connections_lost,$(python3 "$BENCH_DIR/scale_report.py" client-fields),problem" >"$csv"
+echo "level,clients,workers,connections_per_worker,max_connections,server_open,connect_s,rss_idle_kb,rss_total_kb,rss_master_kb,rss_workers_kb,rss_per_conn_kb,rss_added_per_conn_kb,heap_total_kb,heap_master_kb,kernel_tcp_mem_kb,worker_restarts,server_connections_lost,$(python3 "$BENCH_DIR/scale_report.py" client-fields),problem" >"$csv"
 
 # row FIELDS EMPTY PROBLEM: a line of scale.csv, EMPTY empty fields before the quoted problem.
 row() {
@@ -79,6 +79,16 @@ client_problems() {
   } 2>/dev/null | sort | uniq -c | sort -rn | head -n 3 | sed 's/^ *//' | tr '\n' ';' | tr ',' ' '
 }
 
+# heap_after_gc_kb PID: the Java heap in use right after a full collection (jcmd GC.run, then
+# GC.heap_info), in kB; 0 when jcmd cannot reach the process. Read after the RSS, which a full
+# collection may shrink.
+heap_after_gc_kb() {
+  local used
+  jcmd "$1" GC.run >/dev/null 2>&1 || { echo 0; return; }
+  used=$(jcmd "$1" GC.heap_info 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?$/, "", v); print v; exit } }')
+  echo "${used:-0}"
+}
+
 kernel_tcp_mem_kb() {
   awk -v page="$(getconf PAGESIZE)" '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "mem") print $(i + 1) * page / 1024 }' /proc/net/sockstat
 }
@@ -97,9 +107,9 @@ for n in $LEVELS; do
   client_limit=$((CONNECT_LIMIT + hold_s + 90))
   if ! start_shout "$RESULTS/raw/$tag.server.log" $((client_limit + START_LIMIT + 60)) --mode process \
     --workers "$workers" --threads 1 --transform "$TRANSFORM" --max-connections "$max_connections" \
-    --connections-per-worker "$cpw" --max-connections-per-ip 0 --idle-timeout 0 --backlog 4096 --metrics-port 0; then
+    --connections-per-worker "$cpw" --max-connections-per-ip 0 --backlog 4096 --metrics-port 0; then
     stop_server "$SERVER_PID"
-    row "$n,$clients,$workers,$cpw,$max_connections" 20 "server did not start (see raw/$tag.server.log)"
+    row "$n,$clients,$workers,$cpw,$max_connections" 22 "server did not start (see raw/$tag.server.log)"
     continue
   fi
   metrics_port=$(grep -m 1 -o "metrics on http://$HOST:[0-9]*" "$RESULTS/raw/$tag.server.log" || true)
@@ -157,6 +167,9 @@ for n in $LEVELS; do
   rss_master=$(awk '/^VmRSS:/ { print $2 }' "/proc/$master/status" 2>/dev/null || echo 0)
   tcp_mem=$(kernel_tcp_mem_kb)
   open=${open:-0}
+  heap_master=$(heap_after_gc_kb "$master")
+  heap_total=$heap_master
+  for p in $(descendants "$master"); do heap_total=$((heap_total + $(heap_after_gc_kb "$p"))); done
   open_after=$(server_open "$metrics_port")
   # Each bench process holds for HOLD from its own last connect; one that has moved on to its
   # ping round, or left, would make the reading describe fewer connections.
@@ -190,7 +203,7 @@ for n in $LEVELS; do
     per_conn=$(awk -v r="$rss_total" -v o="$open" 'BEGIN { printf "%.2f", r / o }')
     added_per_conn=$(awk -v r="$rss_total" -v i="$rss_idle" -v o="$open" 'BEGIN { printf "%.2f", (r - i) / o }')
   fi
-  row "$n,$clients,$workers,$cpw,$max_connections,$open,$connect_s,$rss_idle,$rss_total,$rss_master,$((rss_total - rss_master)),$per_conn,$added_per_conn,$tcp_mem,$restarts,$lost,$figures" 0 "$problem"
+  row "$n,$clients,$workers,$cpw,$max_connections,$open,$connect_s,$rss_idle,$rss_total,$rss_master,$((rss_total - rss_master)),$per_conn,$added_per_conn,$heap_total,$heap_master,$tcp_mem,$restarts,$lost,$figures" 0 "$problem"
   [[ -n $problem ]] && log "level $n: $problem"
 done
 machine_facts_end "$facts"

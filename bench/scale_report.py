@@ -45,7 +45,7 @@ def table(path):
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
     header = (f"{'level':>8}{'held':>9}{'workers':>8}{'clients':>8}{'connect s':>10}{'RSS MB':>9}{'master':>8}"
-              f"{'workers':>9}{'KB/conn':>9}{'+KB/conn':>9}{'TCP MB':>8}{'answered':>10}{'p50 ms':>8}"
+              f"{'workers':>9}{'KB/conn':>9}{'+KB/conn':>9}{'heap MB':>8}{'master':>8}{'TCP MB':>8}{'answered':>10}{'p50 ms':>8}"
               f"{'p90 ms':>8}{'p99 ms':>8}{'p99.9':>8}{'max ms':>8}{'restarts':>9}")
     print(header)
     print("-" * len(header))
@@ -54,14 +54,16 @@ def table(path):
         ms = lambda key: fmt(float(r[key]) / 1000, 1) if r[key] else "-"
         print(f"{int(r['level']):>8,}{fmt(r['server_open']):>9}{r['workers']:>8}{r['clients']:>8}"
               f"{fmt(r['connect_s'], 1):>10}{mb('rss_total_kb'):>9}{mb('rss_master_kb'):>8}{mb('rss_workers_kb'):>9}"
-              f"{fmt(r['rss_per_conn_kb'], 2):>9}{fmt(r['rss_added_per_conn_kb'], 2):>9}{mb('kernel_tcp_mem_kb'):>8}"
+              f"{fmt(r['rss_per_conn_kb'], 2):>9}{fmt(r['rss_added_per_conn_kb'], 2):>9}"
+              f"{mb('heap_total_kb'):>8}{mb('heap_master_kb'):>8}{mb('kernel_tcp_mem_kb'):>8}"
               f"{fmt(r['pings_answered']):>10}{ms('latency_p50_us'):>8}{ms('latency_p90_us'):>8}"
               f"{ms('latency_p99_us'):>8}{ms('latency_p999_us'):>8}{ms('latency_max_us'):>8}"
               f"{fmt(r['worker_restarts']):>9}")
     print()
     print("held: connections the server had open (its /metrics) when the memory was read; RSS: resident memory of")
     print("the master and its workers (/proc/PID/status VmRSS); KB/conn: RSS / held; +KB/conn: (RSS - RSS of the")
-    print("same server before any client) / held; TCP MB: the kernel's TCP buffers, system-wide, both ends")
+    print("same server before any client) / held; heap MB, master: the Java heap in use after a full collection")
+    print("(jcmd GC.run, read after the RSS), all the server's processes and the master alone; TCP MB: the kernel's TCP buffers, system-wide, both ends")
     print("(/proc/net/sockstat); answered: pings answered of those sent, one through each connection; latency:")
     print("the highest of the bench processes' percentiles (each holds a share of the connections); restarts:")
     print("workers the master replaced during the level (its /metrics, read SETTLE seconds after the bench")

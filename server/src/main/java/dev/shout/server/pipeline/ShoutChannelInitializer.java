@@ -8,9 +8,12 @@ import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The data path of one client connection, the same in thread mode and in every worker
@@ -39,6 +42,8 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
      * memory per connection.
      */
     private final WriteBufferWaterMark waterMark;
+    /** One idle timer per event loop, made when the loop gets its first connection. */
+    private final Map<EventLoop, IdleConnections> idleByLoop = new ConcurrentHashMap<>();
 
     /**
      * @param timedOut counts the connections a timeout closes; its owner logs and exports it
@@ -56,6 +61,12 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
         this.tls = tls;
         this.handshakeWatch = new TlsHandshakeWatch(refusals);
         this.waterMark = new WriteBufferWaterMark(policy.maxPendingBytes() / 2, policy.maxPendingBytes());
+    }
+
+    /** The idle timer of the connections of {@code loop}; null with {@code --idle-timeout 0}. */
+    private IdleConnections idleConnections(EventLoop loop) {
+        return policy.idleTimeout().isZero() ? null
+                : idleByLoop.computeIfAbsent(loop, each -> new IdleConnections(each, policy.idleTimeout(), timedOut));
     }
 
     @Override
@@ -76,11 +87,8 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
             // handshake; before everything else, which sees, limits and counts plaintext only.
             pipeline.addLast(new TlsRecordFramer(), tls.get().newHandler(ch.alloc()), handshakeWatch);
         }
-        pipeline.addLast(traffic);
-        if (!policy.idleTimeout().isZero()) {
-            pipeline.addLast(new IdleTimeoutHandler(policy.idleTimeout(), timedOut));
-        }
         pipeline.addLast(
+                new ConnectionActivity(traffic, idleConnections(ch.eventLoop())),
                 new StalledReaderHandler(policy.writeTimeout(), timedOut),
                 BackpressureHandler.INSTANCE,
                 new TransformHandler(policy.transform().newTransform(), policy.halfClosedTimeout(), timedOut),

@@ -1,19 +1,14 @@
 package dev.shout.server.pipeline;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler.Sharable;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a process's connections have carried since it started: connections opened and bytes
- * received and sent. Its handler sits first in every pipeline, so it counts the bytes as they
- * cross the socket, before and after the transform.
+ * received and sent, counted as they cross the socket, before and after the transform. Each
+ * connection counts in plain fields of its own ({@link ConnectionActivity}) and adds them here
+ * once per read batch and when it closes, not once per message.
  */
-@Sharable
-public final class Traffic extends ChannelDuplexHandler {
+public final class Traffic {
 
     private final LongAdder opened = new LongAdder();
     private final LongAdder received = new LongAdder();
@@ -31,20 +26,17 @@ public final class Traffic extends ChannelDuplexHandler {
         return sent.sum();
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
+    void connectionOpened() {
         opened.increment();
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        received.add(((ByteBuf) msg).readableBytes());
-        ctx.fireChannelRead(msg);
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        sent.add(((ByteBuf) msg).readableBytes());
-        ctx.write(msg, promise);
+    /** Adds bytes a connection carried; called from any event loop. */
+    void add(long receivedBytes, long sentBytes) {
+        if (receivedBytes != 0) {
+            received.add(receivedBytes);
+        }
+        if (sentBytes != 0) {
+            sent.add(sentBytes);
+        }
     }
 }

@@ -65,7 +65,7 @@ class ProxyHeaderHandlerTest {
         EmbeddedChannel ch = connection(ProxyProtocol.ANY, BALANCER);
         List<Class<?>> first = ch.pipeline().toMap().values().stream().limit(3)
                 .<Class<?>>map(Object::getClass).toList();
-        assertEquals(List.of(HAProxyMessageDecoder.class, ProxyHeaderHandler.class, Traffic.class), first);
+        assertEquals(List.of(HAProxyMessageDecoder.class, ProxyHeaderHandler.class, ConnectionActivity.class), first);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.shout.server.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shout.server.config.ConnectionPolicy;
 import dev.shout.server.transform.TransformKind;
@@ -34,20 +35,19 @@ class ShoutChannelInitializerTest {
     }
 
     @Test
-    void buildsTimeoutsThenBackpressureThenTransformThenErrorHandling() {
-        assertEquals(List.of(Traffic.class, IdleTimeoutHandler.class, StalledReaderHandler.class,
-                BackpressureHandler.class,
+    void buildsActivityThenTimeoutsThenBackpressureThenTransformThenErrorHandling() {
+        assertEquals(List.of(ConnectionActivity.class, StalledReaderHandler.class, BackpressureHandler.class,
                 TransformHandler.class, ConnectionErrorHandler.class), handlerClasses(connection()));
     }
 
     @Test
-    void leavesTheIdleTimeoutOutWhenItIsOff() {
+    void withTheIdleTimeoutOffAQuietConnectionStaysOpen() {
         ConnectionPolicy noIdleTimeout = new ConnectionPolicy(TransformKind.UPPER, Duration.ZERO,
                 Duration.ofSeconds(30), 65_536, Duration.ofMinutes(1));
-        EmbeddedChannel ch = new EmbeddedChannel(EmbeddedChannels.initializer(noIdleTimeout, connections));
+        EmbeddedChannel ch = EmbeddedChannels.onFrozenClock(EmbeddedChannels.initializer(noIdleTimeout, connections));
         channels.add(ch);
-        assertEquals(List.of(Traffic.class, StalledReaderHandler.class, BackpressureHandler.class,
-                TransformHandler.class, ConnectionErrorHandler.class), handlerClasses(ch));
+        EmbeddedChannels.after(ch, Duration.ofDays(1).toMillis());
+        assertTrue(ch.isOpen());
     }
 
     private static List<Class<?>> handlerClasses(EmbeddedChannel ch) {

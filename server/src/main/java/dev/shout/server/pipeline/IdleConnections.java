@@ -1,0 +1,121 @@
+package dev.shout.server.pipeline;
+
+import dev.shout.server.config.DurationConverter;
+import io.netty.util.concurrent.AbstractScheduledEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Ticker;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connections of one event loop that {@code --idle-timeout} watches, least recently active
+ * first, and the one timer that closes those idle for that long. Every connection has the same
+ * timeout, so moving a connection to the tail when it does something keeps the list in deadline
+ * order: the timer only ever waits for the head's deadline, and a connection costs two links
+ * instead of a scheduled task of its own (which also had to be cancelled and rescheduled).
+ * Used on its event loop only.
+ */
+final class IdleConnections {
+
+    private static final Logger log = LoggerFactory.getLogger(IdleConnections.class);
+
+    private final EventExecutor loop;
+    private final Ticker ticker;
+    private final Duration timeout;
+    private final long timeoutNanos;
+    private final TimedOutConnections timedOut;
+    private ConnectionActivity head;
+    private ConnectionActivity tail;
+    private boolean timerSet;
+
+    IdleConnections(EventExecutor loop, Duration timeout, TimedOutConnections timedOut) {
+        this.loop = loop;
+        // The loop's own clock, which tests can stop and move.
+        this.ticker = loop instanceof AbstractScheduledEventExecutor scheduled ? scheduled.ticker() : Ticker.systemTicker();
+        this.timeout = timeout;
+        this.timeoutNanos = timeout.toNanos();
+        this.timedOut = timedOut;
+    }
+
+    /** Starts watching a new connection: it is active now. */
+    void add(ConnectionActivity connection) {
+        connection.lastActiveNanos = ticker.nanoTime();
+        append(connection);
+        setTimer();
+    }
+
+    /** The connection did something: its idle time starts again. */
+    void touched(ConnectionActivity connection) {
+        connection.lastActiveNanos = ticker.nanoTime();
+        connection.owedWhenSeen = ReadProgress.pendingBytes(connection.channel());
+        if (connection.listed && connection != tail) {
+            unlink(connection);
+            append(connection);
+        }
+    }
+
+    /** Stops watching a connection; a connection not watched is left alone. */
+    void remove(ConnectionActivity connection) {
+        if (connection.listed) {
+            unlink(connection);
+        }
+    }
+
+    private void setTimer() {
+        if (!timerSet && head != null) {
+            timerSet = true;
+            long wait = head.lastActiveNanos + timeoutNanos - ticker.nanoTime();
+            loop.schedule(this::closeIdle, Math.max(0, wait), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void closeIdle() {
+        timerSet = false;
+        long now = ticker.nanoTime();
+        for (ConnectionActivity oldest = head; oldest != null && now - oldest.lastActiveNanos >= timeoutNanos;
+                oldest = head) {
+            long owed = ReadProgress.pendingBytes(oldest.channel());
+            if (owed != oldest.owedWhenSeen) {
+                // The client took some of what it is owed since the last look: it is not idle.
+                // Seen only now, so its idle time starts now, never earlier than it should.
+                touched(oldest);
+                continue;
+            }
+            unlink(oldest);
+            log.debug("{} idle for {}: closing", oldest.channel(), DurationConverter.format(timeout));
+            timedOut.closed(TimedOutConnections.Cause.IDLE);
+            oldest.channel().pipeline().fireUserEventTriggered(CloseAfterFlushEvent.INSTANCE);
+        }
+        setTimer();
+    }
+
+    private void append(ConnectionActivity connection) {
+        connection.listed = true;
+        connection.previous = tail;
+        connection.next = null;
+        if (tail == null) {
+            head = connection;
+        } else {
+            tail.next = connection;
+        }
+        tail = connection;
+    }
+
+    private void unlink(ConnectionActivity connection) {
+        if (connection.previous == null) {
+            head = connection.next;
+        } else {
+            connection.previous.next = connection.next;
+        }
+        if (connection.next == null) {
+            tail = connection.previous;
+        } else {
+            connection.next.previous = connection.previous;
+        }
+        connection.previous = null;
+        connection.next = null;
+        connection.listed = false;
+    }
+}
