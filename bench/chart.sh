@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The chart of a bench/run.sh session: ping-pong throughput (msgs/s) and p99 latency at 1, 50
-# and 1000 connections, for thread mode, process mode and the C reference.
+# The chart of a bench/run.sh session: ping-pong throughput (msgs/s) and p99 latency for each
+# ping-pong workload, and connection churn (connections/s), for every mode and the C reference.
 #
 # Usage: bench/chart.sh [RESULTS_CSV [PNG]]
 #   RESULTS_CSV  results.csv of a run (default: that of the newest bench/results/*/)
@@ -22,25 +22,42 @@ command -v gnuplot >/dev/null || { echo "chart.sh: gnuplot is needed (apt-get in
 mkdir -p "$(dirname "$png")"
 
 data=$(mktemp /tmp/shout-chart.XXXXXX)
-trap 'rm -f "$data"' EXIT
 
-# One line per connection count: msgs/s then p99 of thread, process, C ref ("-" where missing).
+churn=$(mktemp /tmp/shout-chart.XXXXXX)
+trap 'rm -f "$data" "$churn"' EXIT
+
+# One line per ping-pong workload: its label, then msgs/s and p99 of each mode ("-" where missing).
 awk -F, '
   NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-  $col["workload"] ~ /^pp(1|50|1000)$/ {
-    c = $col["connections"]; m = $col["mode"]
-    msgs[c, m] = $col["messages_per_s"]; p99[c, m] = $col["latency_p99_us"]
+  $col["workload"] ~ /^pp(1|50|1000)(-4k)?$/ {
+    w = $col["workload"]; m = $col["mode"]
+    msgs[w, m] = $col["messages_per_s"]; p99[w, m] = $col["latency_p99_us"]; seen[w] = 1
   }
   END {
-    print "# connections thread process ref thread_p99 process_p99 ref_p99"
-    split("1 50 1000", counts, " "); split("thread process ref", modes, " ")
-    for (i = 1; i <= 3; i++) {
-      line = counts[i]
-      for (j = 1; j <= 3; j++) line = line " " (msgs[counts[i], modes[j]] == "" ? "-" : msgs[counts[i], modes[j]])
-      for (j = 1; j <= 3; j++) line = line " " (p99[counts[i], modes[j]] == "" ? "-" : p99[counts[i], modes[j]])
+    print "# workload, then msgs/s and p99 of: thread thread1 process workers ref"
+    split("pp1 pp50 pp1000 pp50-4k pp1000-4k", order, " ")
+    split("1x64B 50x64B 1000x64B 50x4KiB 1000x4KiB", labels, " ")
+    split("thread thread1 process workers ref", modes, " ")
+    for (i = 1; i <= 5; i++) {
+      if (!(order[i] in seen)) continue
+      line = labels[i]
+      for (j = 1; j <= 5; j++) line = line " " (msgs[order[i], modes[j]] == "" ? "-" : msgs[order[i], modes[j]])
+      for (j = 1; j <= 5; j++) line = line " " (p99[order[i], modes[j]] == "" ? "-" : p99[order[i], modes[j]])
       print line
     }
   }' "$csv" >"$data"
+
+# One line for churn: connections/s of each mode.
+awk -F, '
+  NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+  $col["workload"] == "churn" { rate[$col["mode"]] = $col["connections_per_s"]; seen = 1 }
+  END {
+    if (!seen) exit
+    split("thread thread1 process workers ref", modes, " ")
+    line = "churn"
+    for (j = 1; j <= 5; j++) line = line " " (rate[modes[j]] == "" ? "-" : rate[modes[j]])
+    print line
+  }' "$csv" >"$churn"
 
 title=$(sed -n 's/^date_start: \(.\{10\}\).*/\1/p' "$(dirname "$csv")/machine.txt" 2>/dev/null || true)
 cpus=$(sed -n 's/^nproc: //p' "$(dirname "$csv")/machine.txt" 2>/dev/null || true)
@@ -51,35 +68,50 @@ case $(sed -n 's/^load_generator: \([a-z]*\) .*/\1/p' "$(dirname "$csv")/machine
 esac
 
 gnuplot <<EOF
-set terminal pngcairo size 1400,560 font "sans,11"
+set terminal pngcairo size 1800,560 font "sans,11"
 set output "$png"
 set datafile missing "-"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
-set xrange [-0.6:2.6]
 set key top left
 set grid ytics
-set xlabel "connections (ping-pong, 64-byte messages)"
-set multiplot layout 1,2 title "shout ping-pong${title:+, $title}${cpus:+, $cpus cores shared by server and $loadgen}\nthread mode: --threads 2; process mode: --workers 2 --threads 1; C reference: single-threaded epoll"
-set title "throughput (higher is better)"
+set multiplot layout 1,3 title "shout${title:+, $title}${cpus:+, $cpus cores shared by server and $loadgen}\nthread: --threads 2; thread, 1 loop: --threads 1; process: --workers 2 --threads 1, the master accepting (m) or the workers (w); C reference: single-threaded epoll"
+set title "ping-pong throughput (higher is better)"
+set xlabel "connections x message size"
 set ylabel "messages/s"
 set format y "%.0s%c"
 set yrange [0:*]
-plot "$data" using 2:xtic(1) title "thread mode" lc rgb "#1f77b4", \
-     "" using 3 title "process mode" lc rgb "#ff7f0e", \
-     "" using 4 title "C reference" lc rgb "#7f7f7f", \
-     for [i=2:4] "" using (\$0 + (i - 3) * 0.25):i:(gprintf("%.1s%c", column(i))) with labels offset 0,0.7 font ",8" notitle
-set title "p99 latency (lower is better)"
+plot "$data" using 2:xtic(1) title "thread" lc rgb "#1f77b4", \
+     "" using 3 title "thread, 1 loop" lc rgb "#aec7e8", \
+     "" using 4 title "process (m)" lc rgb "#ff7f0e", \
+     "" using 5 title "process (w)" lc rgb "#ffbb78", \
+     "" using 6 title "C reference" lc rgb "#7f7f7f"
+set title "ping-pong p99 latency (lower is better)"
 set ylabel "p99 round trip (log scale)"
 set logscale y
 set ytics ("1us" 1, "10us" 10, "100us" 100, "1ms" 1000, "10ms" 10000, "100ms" 100000, "1s" 1000000, "10s" 10000000)
 set yrange [1:*]
-plot "$data" using 5:xtic(1) title "thread mode" lc rgb "#1f77b4", \
-     "" using 6 title "process mode" lc rgb "#ff7f0e", \
-     "" using 7 title "C reference" lc rgb "#7f7f7f", \
-     for [i=5:7] "" using (\$0 + (i - 6) * 0.25):i:(column(i) >= 1000 ? sprintf("%.1fms", column(i) / 1000) : sprintf("%.0fus", column(i))) with labels offset 0,0.7 font ",8" notitle
+plot "$data" using 7:xtic(1) title "thread" lc rgb "#1f77b4", \
+     "" using 8 title "thread, 1 loop" lc rgb "#aec7e8", \
+     "" using 9 title "process (m)" lc rgb "#ff7f0e", \
+     "" using 10 title "process (w)" lc rgb "#ffbb78", \
+     "" using 11 title "C reference" lc rgb "#7f7f7f"
+unset logscale y
+set ytics autofreq
+set format y "%.0s%c"
+set yrange [0:*]
+set title "connection churn (higher is better)"
+set key top right
+set xlabel "10 loops of connect, one 64-byte message, close"
+set ylabel "connections/s"
+plot "$churn" using 2:xtic(1) title "thread" lc rgb "#1f77b4", \
+     "" using 3 title "thread, 1 loop" lc rgb "#aec7e8", \
+     "" using 4 title "process (m)" lc rgb "#ff7f0e", \
+     "" using 5 title "process (w)" lc rgb "#ffbb78", \
+     "" using 6 title "C reference" lc rgb "#7f7f7f", \
+     for [i=2:6] "" using (\$0 + (i - 4) / 6.0):i:(gprintf("%.1s%c", column(i))) with labels offset 0,0.7 font ",9" notitle
 unset multiplot
 EOF
 echo "chart: $png" >&2

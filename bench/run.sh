@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The benchmark session: shout in thread mode and in process mode, and the C reference, on the
-# same workloads, back to back, ROUNDS times, each server started fresh for each run. Prints
+# The benchmark session: shout in thread mode (two event loops and one), in process mode (the
+# master accepting, and the workers accepting), and the C reference, on the same workloads, back
+# to back, ROUNDS times, each server started fresh for each run. Prints
 # the medians with the ratios and the targets, and writes everything to a results directory.
 # The load comes from the C load generator (bench/load/shout_load.c), or with LOADGEN=java from
 # `shout bench`. See bench/README.md.
@@ -10,8 +11,9 @@ source "$(dirname "$0")/lib.sh"
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
-MODES=${MODES:-thread process ref}
-WORKLOADS=${WORKLOADS:-pp1 pp50 pp1000 pp50-ascii pp50-echo stream4 churn}
+MODES=${MODES:-thread thread1 process workers ref}
+# The workloads the targets are about; pp1 pp50-ascii pp50-echo stream4 are there to ask for.
+WORKLOADS=${WORKLOADS:-pp50 pp1000 pp50-4k pp1000-4k churn}
 SIZE=${SIZE:-64}
 CHURN_CONNECTIONS=${CHURN_CONNECTIONS:-10}
 # Set and empty: the chart stays in the results directory.
@@ -25,19 +27,22 @@ check_duration DURATION "$DURATION"
 check_duration WARMUP "$WARMUP"
 [[ $LOADGEN == c || $LOADGEN == java ]] || die "LOADGEN=$LOADGEN: expected c (the default) or java"
 
-# id -> pattern, connections, transform, and whether the C reference runs it. The reference
-# only uppercases ASCII; every payload is printable ASCII, so its one run at 50 connections
-# is the yardstick for all three transforms.
-declare -A PATTERN=([pp1]=pingpong [pp50]=pingpong [pp1000]=pingpong [pp50-ascii]=pingpong
-  [pp50-echo]=pingpong [stream4]=stream [churn]=churn)
-declare -A CONNECTIONS=([pp1]=1 [pp50]=50 [pp1000]=1000 [pp50-ascii]=50 [pp50-echo]=50
-  [stream4]=4 [churn]=$CHURN_CONNECTIONS)
-declare -A TRANSFORM=([pp1]=upper [pp50]=upper [pp1000]=upper [pp50-ascii]=ascii-upper
-  [pp50-echo]=echo [stream4]=upper [churn]=upper)
-declare -A REF_RUNS=([pp1]=yes [pp50]=yes [pp1000]=yes [pp50-ascii]=no [pp50-echo]=no
-  [stream4]=yes [churn]=yes)
+# id -> pattern, connections, transform, message size, and whether the C reference runs it. The
+# reference only uppercases ASCII; every payload is printable ASCII, so its one run at 50
+# connections is the yardstick for all three transforms.
+declare -A PATTERN=([pp1]=pingpong [pp50]=pingpong [pp1000]=pingpong [pp50-4k]=pingpong
+  [pp1000-4k]=pingpong [pp50-ascii]=pingpong [pp50-echo]=pingpong [stream4]=stream [churn]=churn)
+declare -A CONNECTIONS=([pp1]=1 [pp50]=50 [pp1000]=1000 [pp50-4k]=50 [pp1000-4k]=1000 [pp50-ascii]=50
+  [pp50-echo]=50 [stream4]=4 [churn]=$CHURN_CONNECTIONS)
+declare -A TRANSFORM=([pp1]=upper [pp50]=upper [pp1000]=upper [pp50-4k]=upper [pp1000-4k]=upper
+  [pp50-ascii]=ascii-upper [pp50-echo]=echo [stream4]=upper [churn]=upper)
+declare -A MESSAGE_SIZE=([pp50-4k]=4096 [pp1000-4k]=4096)
+declare -A REF_RUNS=([pp1]=yes [pp50]=yes [pp1000]=yes [pp50-4k]=yes [pp1000-4k]=yes [pp50-ascii]=no
+  [pp50-echo]=no [stream4]=yes [churn]=yes)
 for w in $WORKLOADS; do [[ -n ${PATTERN[$w]:-} ]] || die "WORKLOADS: unknown '$w' (known: ${!PATTERN[*]})"; done
-for m in $MODES; do [[ $m == thread || $m == process || $m == ref ]] || die "MODES: unknown '$m' (thread, process, ref)"; done
+for m in $MODES; do
+  [[ " thread thread1 process workers ref " == *" $m "* ]] || die "MODES: unknown '$m' (thread, thread1, process, workers, ref)"
+done
 
 RESULTS=$(results_dir)
 WORK=$(mktemp -d /tmp/shout-bench.XXXXXX)
@@ -63,7 +68,9 @@ machine_facts_start "$facts"
   else
     echo "load_generator: java = shout bench --threads ${BENCH_THREADS:-$(nproc)}"
   fi
-  echo "modes: thread = --mode thread --threads 2; process = --mode process --workers 2 --threads 1; ref = bench/ref/shout_ref.c (gcc -O2)"
+  echo "modes: thread = --mode thread --threads 2; thread1 = --mode thread --threads 1;" \
+    "process = --mode process --workers 2 --threads 1 (--accept master); workers = the same with --accept workers;" \
+    "ref = bench/ref/shout_ref.c (gcc -O2, one thread); the default limits on"
 } >>"$facts"
 
 # The order of the modes turns by one each round, so that neither drift of a noisy machine
@@ -88,21 +95,26 @@ for ((round = 1; round <= ROUNDS; round++)); do
       [[ $m == ref && ${REF_RUNS[$w]} != yes ]] && continue
       transform=${TRANSFORM[$w]}
       [[ $m == ref ]] && transform=ascii-upper
+      size=${MESSAGE_SIZE[$w]:-$SIZE}
       name=r${round}-$w-$m
       done_runs=$((done_runs + 1))
       log "[$done_runs/$total] round $round, $w, $m"
       case $m in
         thread) start_shout "$RESULTS/raw/$name.server.log" "$server_lifetime" --mode thread --threads 2 \
           --transform "$transform" ;;
+        thread1) start_shout "$RESULTS/raw/$name.server.log" "$server_lifetime" --mode thread --threads 1 \
+          --transform "$transform" ;;
         process) start_shout "$RESULTS/raw/$name.server.log" "$server_lifetime" --mode process --workers 2 \
-          --threads 1 --transform "$transform" ;;
+          --threads 1 --accept master --transform "$transform" ;;
+        workers) start_shout "$RESULTS/raw/$name.server.log" "$server_lifetime" --mode process --workers 2 \
+          --threads 1 --accept workers --transform "$transform" ;;
         ref) start_ref "$RESULTS/raw/$name.server.log" "$server_lifetime" ;;
       esac || {
         stop_server "$SERVER_PID"
-        echo "$round,$w,$m,${PATTERN[$w]},${CONNECTIONS[$w]},$transform,$SIZE,server-failed," >>"$index"
+        echo "$round,$w,$m,${PATTERN[$w]},${CONNECTIONS[$w]},$transform,$size,server-failed," >>"$index"
         continue
       }
-      flags=(--port "$SERVER_PORT" --connections "${CONNECTIONS[$w]}" --size "$SIZE" --transform "$transform"
+      flags=(--port "$SERVER_PORT" --connections "${CONNECTIONS[$w]}" --size "$size" --transform "$transform"
         --warmup "$WARMUP" --duration "$DURATION")
       case ${PATTERN[$w]} in
         stream) flags+=(--pattern stream) ;;
@@ -114,7 +126,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
       if ((rc != 0)); then
         log "  bench exit code $rc: $(grep -v ' [0-9]*s \(warm-up\|measuring\|connecting\)' "$RESULTS/raw/$name.bench.log" | tail -n 3 | tr '\n' ' ')"
       fi
-      echo "$round,$w,$m,${PATTERN[$w]},${CONNECTIONS[$w]},$transform,$SIZE,$rc,raw/$name.json" >>"$index"
+      echo "$round,$w,$m,${PATTERN[$w]},${CONNECTIONS[$w]},$transform,$size,$rc,raw/$name.json" >>"$index"
     done
   done
 done

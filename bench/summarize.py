@@ -11,24 +11,37 @@ Runs that failed (a non-zero exit, no report) are left out of the medians and li
 """
 import csv
 import json
+import re
 import statistics
 import sys
 from pathlib import Path
 
-MODES = ["thread", "process", "ref"]
-MODE_TITLES = {"thread": "thread", "process": "process", "ref": "C ref"}
+MODES = ["thread", "thread1", "process", "workers", "ref"]
+MODE_TITLES = {"thread": "thread", "thread1": "thread 1", "process": "proc m", "workers": "proc w",
+               "ref": "C ref"}
 # The headline figure of each pattern, and its unit in the table.
 HEADLINE = {"pingpong": ("messages_per_s", "msgs/s"), "stream": ("mb_per_s", "MB/s"),
             "churn": ("connections_per_s", "conns/s")}
 FIGURES = ["messages_per_s", "mb_per_s", "connections_per_s", "latency_p50_us", "latency_p90_us",
            "latency_p99_us", "latency_p999_us", "latency_max_us"]
+READY = re.compile(r"worker-\d+ \(pid \d+\) ready in (\d+) ms")
 # Workloads the C reference does not run itself: its run with the same load stands in.
 REF_STANDS_IN = {"pp50-ascii": "pp50", "pp50-echo": "pp50"}
+# The targets of the issue "Faster where it is slowest": title, workload, mode over mode, ratio needed.
 TARGETS = [
-    ("process/thread ping-pong msgs/s, 50 connections", "pp50", "process", "thread", 0.95),
-    ("process/thread churn connections/s", "churn", "process", "thread", 0.80),
-    ("thread/C-ref ping-pong msgs/s, 50 connections", "pp50", "thread", "ref", 0.70),
+    ("accept workers/thread churn", "churn", "workers", "thread", 0.90),
+    ("accept master/thread churn", "churn", "process", "thread", 0.70),
+    ("thread/C ref churn", "churn", "thread", "ref", 0.80),
+    ("thread 1 loop/C ref ping-pong 50 x 64 B", "pp50", "thread1", "ref", 0.90),
+    ("thread 1 loop/C ref ping-pong 1000 x 64 B", "pp1000", "thread1", "ref", 0.90),
+    ("thread 1 loop/C ref ping-pong 50 x 4 KiB", "pp50-4k", "thread1", "ref", 0.90),
+    ("thread 1 loop/C ref ping-pong 1000 x 4 KiB", "pp1000-4k", "thread1", "ref", 0.90),
+    ("accept master/thread ping-pong 50 x 64 B", "pp50", "process", "thread", 0.95),
+    ("accept workers/thread ping-pong 50 x 64 B", "pp50", "workers", "thread", 0.95),
 ]
+# Each workload's ratios in ratios.csv and the table: name, mode over mode.
+RATIOS = [("process_thread", "process", "thread"), ("workers_thread", "workers", "thread"),
+          ("thread_ref", "thread", "ref"), ("thread1_ref", "thread1", "ref")]
 
 
 def number(value):
@@ -111,6 +124,17 @@ def facts(results):
     return found
 
 
+def worker_ready_ms(results):
+    """Every "worker-N (pid P) ready in N ms" the process-mode servers logged."""
+    found = []
+    for log in sorted((results / "raw").glob("*.server.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            match = READY.search(line)
+            if match:
+                found.append(int(match.group(1)))
+    return found
+
+
 def main():
     results = Path(sys.argv[1])
     runs = load_runs(results)
@@ -135,10 +159,11 @@ def main():
     ratios = []
     for w in workloads:
         name, _ = HEADLINE[table[next(k for k in table if k[0] == w)]["pattern"]]
-        thread, process, ref = (figure(w, m, name) for m in MODES)
-        ratios.append({"workload": w, "figure": name, "process_thread": ratio(process, thread),
-                       "thread_ref": ratio(thread, ref), "process_ref": ratio(process, ref),
-                       "ref_from": REF_STANDS_IN.get(w, w) if ref is not None else ""})
+        found = {"workload": w, "figure": name}
+        for key, top, bottom in RATIOS:
+            found[key] = ratio(figure(w, top, name), figure(w, bottom, name))
+        found["ref_from"] = REF_STANDS_IN.get(w, w) if figure(w, "ref", name) is not None else ""
+        ratios.append(found)
     write_csv(results / "ratios.csv", ratios, list(ratios[0].keys()) if ratios else ["workload"])
 
     verdicts = []
@@ -155,9 +180,15 @@ def main():
     print(f"load generator: {info.get('load_generator', 'shout bench')}")
     print(f"{info.get('cpu_model', '?')}, nproc {info.get('nproc', '?')}, kernel {info.get('kernel', '?')}, "
           f"load average {info.get('load_average_start', '?')} at the start, {info.get('load_average_end', '?')} at the end")
-    print("Medians over the rounds; spread = the widest (max - min) / median of the three modes.")
+    print("Medians over the rounds; spread = the widest (max - min) / median of the modes.")
+    print("thread: --threads 2; thread 1: --threads 1; proc m: --workers 2 --accept master;"
+          " proc w: --workers 2 --accept workers; C ref: one thread")
     print()
-    header = f"{'workload':<34}{'':>8}{'thread':>12}{'process':>12}{'C ref':>12}{'proc/thr':>10}{'thr/ref':>9}{'proc/ref':>9}{'spread':>8}"
+    modes = [m for m in MODES if any(k[1] == m for k in table)]
+    ratio_titles = {"process_thread": "m/thr", "workers_thread": "w/thr", "thread_ref": "thr/ref",
+                    "thread1_ref": "thr1/ref"}
+    header = (f"{'workload':<40}{'':>8}" + "".join(f"{MODE_TITLES[m]:>11}" for m in modes)
+              + "".join(f"{ratio_titles[key]:>9}" for key, _, _ in RATIOS) + f"{'spread':>8}")
     print(header)
     print("-" * len(header))
     for w, r in zip(workloads, ratios):
@@ -167,28 +198,34 @@ def main():
         conns = int(base["connections"])
         title = f"{label} {conns} conn{'s' if conns != 1 else ''}, {base['transform']}"
         spreads = []
-        for m in MODES:
+        for m in modes:
             found = row(w, m)
             if found and found[name] and found["runs_ok"] >= 2:
                 spreads.append((found[name + "_max"] - found[name + "_min"]) / found[name])
         decimals = 1 if name == "mb_per_s" else 0
         ref_mark = "" if r["ref_from"] in ("", w) else "*"
         ref_text = fmt(figure(w, "ref", name), decimals) + ref_mark
-        print(f"{title:<34}{unit:>8}{fmt(figure(w, 'thread', name), decimals):>12}"
-              f"{fmt(figure(w, 'process', name), decimals):>12}{ref_text:>12}"
-              f"{fmt(r['process_thread'], 2):>10}{fmt(r['thread_ref'], 2):>9}{fmt(r['process_ref'], 2):>9}"
-              f"{(fmt(100 * max(spreads)) + '%') if spreads else '-':>8}")
+        size = int(base["size"])
+        title += f", {size // 1024} KiB" if size >= 1024 and size % 1024 == 0 else f", {size} B"
+        cells = [ref_text if m == "ref" else fmt(figure(w, m, name), decimals) for m in modes]
+        print(f"{title:<40}{unit:>8}" + "".join(f"{c:>11}" for c in cells)
+              + "".join(f"{fmt(r[key], 2):>9}" for key, _, _ in RATIOS)
+              + f"{(fmt(100 * max(spreads)) + '%') if spreads else '-':>8}")
         if base["pattern"] != "stream":
             for pct in ("p50", "p99"):
                 key = f"latency_{pct}_us"
-                print(f"{'':<34}{pct + ' us':>8}" + "".join(f"{fmt(figure(w, m, key)):>12}" for m in MODES))
+                print(f"{'':<40}{pct + ' us':>8}" + "".join(f"{fmt(figure(w, m, key)):>11}" for m in modes))
     print()
     if any(r["ref_from"] not in ("", r["workload"]) for r in ratios):
         print("* the C reference's run at the same connections (it only does ASCII uppercasing; the payload is ASCII)")
     print()
     print(f"{'target':<52}{'ratio':>8}{'needed':>9}  met")
+    ready = worker_ready_ms(results)
     for v in verdicts:
         print(f"{v['target']:<52}{fmt(v['ratio'], 3):>8}{'>= ' + format(v['needed'], '.2f'):>9}  {v['met']}")
+    if ready:
+        print(f"workers ready (both workers starting at once), median of {len(ready)}: "
+              f"{fmt(statistics.median(ready))} ms (target 350 ms for one start on an idle machine)")
     rounds = max((int(r["round"]) for r in runs), default=0)
     if rounds < 3:
         print(f"(only {rounds} round{'s' if rounds != 1 else ''}: too few for a verdict on this noisy machine)")
