@@ -199,6 +199,8 @@ prepare_jars() {
     sleep 5
   done
   [[ -s $WORK/shout-server.jar && -s $WORK/shout.jar ]] || die "no usable jars; build with: mvn -B -o -q package -DskipTests"
+  # The class-data archive made with the jar goes with it: the master pins both for its workers.
+  if [[ -f ${server%.jar}.jsa ]]; then cp "${server%.jar}.jsa" "$WORK/shout-server.jsa"; fi
   SERVER_JAR=$WORK/shout-server.jar
   CLIENT_JAR=$WORK/shout.jar
 }
