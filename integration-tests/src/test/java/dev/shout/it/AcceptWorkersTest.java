@@ -20,8 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -231,39 +229,7 @@ class AcceptWorkersTest {
     @Test
     void sighupRestartsEveryWorkerUnderLoadWithoutFailingAConnection() throws Exception {
         try (ServerProcess server = start("workers", "--workers", "2")) {
-            List<Long> before = workerPids(server);
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicInteger served = new AtomicInteger();
-            ExecutorService threads = Executors.newFixedThreadPool(8);
-            List<CompletableFuture<Void>> load = new ArrayList<>();
-            try {
-                for (int t = 0; t < 8; t++) {
-                    load.add(CompletableFuture.runAsync(() -> {
-                        while (running.get()) {
-                            try (Socket socket = TcpClient.connect(server.port())) {
-                                socket.getOutputStream().write(PING);
-                                assertArrayEquals(PONG, TcpClient.readExactly(socket, PONG.length));
-                                served.incrementAndGet();
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                            }
-                        }
-                    }, threads));
-                }
-                Await.until("load under way", WAIT, () -> served.get() > 100);
-                server.signal("HUP");
-                server.awaitLog("rolling restart done");
-                int atDone = served.get();
-                Await.until("more load after the restart", WAIT, () -> served.get() > atDone + 100);
-            } finally {
-                running.set(false);
-            }
-            for (CompletableFuture<Void> client : load) {
-                TcpClient.join(client);
-            }
-            threads.shutdownNow();
-            Await.until("only new workers", WAIT, () -> workerPids(server).size() == 2
-                    && workerPids(server).stream().noneMatch(before::contains));
+            RoundTrips.assertRollingRestartUnderLoadFailsNoConnection(server, 2);
         }
     }
 

@@ -22,11 +22,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** Checks shared by the thread-mode and process-mode tests: many clients, every byte compared. */
 final class RoundTrips {
+
+    /** How long a rolling restart under load may take on a loaded machine. */
+    private static final Duration ROLL_WAIT = Duration.ofSeconds(60);
 
     private RoundTrips() {
     }
@@ -64,6 +69,52 @@ final class RoundTrips {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Eight clients connect, send a line and read its reply in a loop while the server gets a
+     * SIGHUP: no connection may fail, the load goes on after the roll, and every worker is new.
+     */
+    static void assertRollingRestartUnderLoadFailsNoConnection(ServerProcess server, int workers) throws Exception {
+        byte[] ping = "ping\n".getBytes(UTF_8);
+        byte[] pong = "PING\n".getBytes(UTF_8);
+        List<Long> before = workerPids(server);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger served = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        List<CompletableFuture<Void>> load = new ArrayList<>();
+        try {
+            for (int t = 0; t < 8; t++) {
+                load.add(CompletableFuture.runAsync(() -> {
+                    while (running.get()) {
+                        try (Socket socket = TcpClient.connect(server.port())) {
+                            socket.getOutputStream().write(ping);
+                            assertArrayEquals(pong, TcpClient.readExactly(socket, pong.length));
+                            served.incrementAndGet();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                }, threads));
+            }
+            Await.until("load under way", ROLL_WAIT, () -> served.get() > 100);
+            server.signal("HUP");
+            server.awaitLog("rolling restart done");
+            int atDone = served.get();
+            Await.until("more load after the restart", ROLL_WAIT, () -> served.get() > atDone + 100);
+        } finally {
+            running.set(false);
+        }
+        for (CompletableFuture<Void> client : load) {
+            TcpClient.join(client);
+        }
+        threads.shutdownNow();
+        Await.until("only new workers", ROLL_WAIT, () -> workerPids(server).size() == workers
+                && workerPids(server).stream().noneMatch(before::contains));
+    }
+
+    private static List<Long> workerPids(ServerProcess server) {
+        return server.children().stream().map(ProcessHandle::pid).toList();
     }
 
     /**
