@@ -13,6 +13,9 @@ import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -225,38 +227,7 @@ class ProcessModeTest {
     @Test
     void sighupRestartsEveryWorkerUnderLoadWithoutFailingAConnection() throws Exception {
         try (ServerProcess server = startProcessMode("--workers", "2")) {
-            List<Long> before = workerPids(server);
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicInteger served = new AtomicInteger();
-            ExecutorService threads = Executors.newFixedThreadPool(8);
-            List<CompletableFuture<Void>> load = new ArrayList<>();
-            try {
-                for (int t = 0; t < 8; t++) {
-                    load.add(CompletableFuture.runAsync(() -> {
-                        while (running.get()) {
-                            try (Socket socket = TcpClient.connect(server.port())) {
-                                ping(socket);
-                                served.incrementAndGet();
-                            } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        }
-                    }, threads));
-                }
-                Await.until("load under way", WAIT, () -> served.get() > 100);
-                server.signal("HUP");
-                server.awaitLog("rolling restart done");
-                int atDone = served.get();
-                Await.until("more load after the restart", WAIT, () -> served.get() > atDone + 100);
-            } finally {
-                running.set(false);
-            }
-            for (CompletableFuture<Void> client : load) {
-                TcpClient.join(client);
-            }
-            threads.shutdownNow();
-            Await.until("only new workers", WAIT, () -> workerPids(server).size() == 2
-                    && workerPids(server).stream().noneMatch(before::contains));
+            RoundTrips.assertRollingRestartUnderLoadFailsNoConnection(server, 2);
         }
     }
 
@@ -307,6 +278,24 @@ class ProcessModeTest {
             }
             server.awaitLog("rejected a control connection from pid " + ProcessHandle.current().pid());
         }
+    }
+
+    @Test
+    void workersRunTheSerialCollectorUnlessTheirOptionsChooseOne() throws IOException {
+        try (ServerProcess server = startProcessMode("--workers", "1")) {
+            String command = workerCommandLine(server);
+            assertTrue(command.contains("\0-XX:+UseSerialGC\0"), command);
+        }
+        try (ServerProcess server = startProcessMode("--workers", "1", "--worker-jvm-opts", "-XX:+UseParallelGC")) {
+            String command = workerCommandLine(server);
+            assertTrue(command.contains("\0-XX:+UseParallelGC\0"), command);
+            assertFalse(command.contains("SerialGC"), command);
+        }
+    }
+
+    private static String workerCommandLine(ServerProcess server) throws IOException {
+        long worker = Await.value("a worker", WAIT, () -> workerPids(server).stream().findFirst().orElse(null));
+        return Files.readString(Path.of("/proc", Long.toString(worker), "cmdline"), StandardCharsets.ISO_8859_1);
     }
 
     @Test
