@@ -185,6 +185,13 @@ public final class ShoutServer implements Callable<Integer> {
             description = "Process mode: a worker silent this long is replaced. Default: ${DEFAULT-VALUE}")
     private Duration workerTimeout;
 
+    @Option(names = "--migration-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "Process mode, SIGHUP: how long a connection may take to get its owed bytes to the"
+                    + " kernel and move to the new worker; one that cannot is drained instead."
+                    + " Default: ${DEFAULT-VALUE}")
+    private Duration migrationTimeout;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -247,7 +254,7 @@ public final class ShoutServer implements Callable<Integer> {
                 proxy, TlsConfig.of(tlsCertificate, tlsKey, tlsClientCa, tlsProvider, tlsHandshakeTimeout),
                 shutdownTimeout, backlog, workers == null ? CPUS : workers,
                 Arrays.stream(workerJvmOpts.trim().split("\\s+")).filter(opt -> !opt.isEmpty()).toList(),
-                maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout,
+                maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout, migrationTimeout,
                 new MetricsConfig(metricsHost == null ? host : metricsHost,
                         metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort), statsInterval),
                 spec.commandLine().getParseResult().originalArgs());

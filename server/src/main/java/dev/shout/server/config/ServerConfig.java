@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param proxy whether connections come through balancers that send PROXY headers, and which to trust
  * @param tls TLS on the client port, if it is on
  * @param maxConnectionsPerIp connections one client address may hold at once; 0 = no limit
+ * @param migrationTimeout process mode: how long a rolling restart waits for a connection's owed
+ *     bytes to reach the kernel before it drains the connection instead of moving it
  * @param metrics the metrics endpoint and stats line
  * @param originalArgs the command line as given, which workers are started with
  */
@@ -37,6 +39,7 @@ public record ServerConfig(
         int maxConnectionsPerIp,
         int connectionsPerWorker,
         Duration workerTimeout,
+        Duration migrationTimeout,
         MetricsConfig metrics,
         List<String> originalArgs) {
 
@@ -61,6 +64,7 @@ public record ServerConfig(
         check(connectionsPerWorker >= 1, "--connections-per-worker", connectionsPerWorker, ">= 1");
         Checks.positive(shutdownTimeout, "--shutdown-timeout");
         Checks.positive(workerTimeout, "--worker-timeout");
+        Checks.positive(migrationTimeout, "--migration-timeout");
     }
 
     public TransformKind transform() {

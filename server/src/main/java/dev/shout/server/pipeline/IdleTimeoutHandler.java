@@ -1,37 +1,104 @@
 package dev.shout.server.pipeline;
 
 import dev.shout.server.config.DurationConverter;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.channel.ChannelPromise;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Closes a connection that has neither sent nor received anything for {@code --idle-timeout};
- * counted in {@link TimedOutConnections}, which logs the summary.
+ * counted in {@link TimedOutConnections}, which logs the summary. It keeps when the connection
+ * was last active itself, rather than in Netty's {@code IdleStateHandler}, so that a connection
+ * moving to another process carries how long it has been idle: recycling workers must not make
+ * an idle client immortal (issue #11).
  */
-final class IdleTimeoutHandler extends IdleStateHandler {
+final class IdleTimeoutHandler extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(IdleTimeoutHandler.class);
 
     private final Duration timeout;
     private final TimedOutConnections timedOut;
+    private long lastActiveNanos;
+    private ScheduledFuture<?> check;
 
-    IdleTimeoutHandler(Duration timeout, TimedOutConnections timedOut) {
-        super(0, 0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    /** @param alreadyIdle how long the connection had been idle in the process that served it before */
+    IdleTimeoutHandler(Duration timeout, TimedOutConnections timedOut, Duration alreadyIdle) {
         this.timeout = timeout;
         this.timedOut = timedOut;
+        this.lastActiveNanos = System.nanoTime() - alreadyIdle.toNanos();
+    }
+
+    /** How long nothing was read or written. */
+    Duration idle() {
+        return Duration.ofNanos(System.nanoTime() - lastActiveNanos);
     }
 
     @Override
-    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
-        if (evt.isFirst()) {
-            log.debug("{} idle for {}: closing", ctx.channel(), DurationConverter.format(timeout));
-            timedOut.closed(TimedOutConnections.Cause.IDLE);
-            ctx.pipeline().fireUserEventTriggered(CloseAfterFlushEvent.INSTANCE);
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
+            scheduleCheck(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        scheduleCheck(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastActiveNanos = System.nanoTime();
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        lastActiveNanos = System.nanoTime();
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelCheck();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelCheck();
+    }
+
+    private void scheduleCheck(ChannelHandlerContext ctx) {
+        if (check == null) {
+            check = ctx.executor().schedule(() -> check(ctx), timeout.minus(idle()).toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Runs when the connection would have been idle for the timeout, had nothing happened since. */
+    private void check(ChannelHandlerContext ctx) {
+        check = null;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (idle().compareTo(timeout) < 0) {
+            scheduleCheck(ctx);
+            return;
+        }
+        log.debug("{} idle for {}: closing", ctx.channel(), DurationConverter.format(timeout));
+        timedOut.closed(TimedOutConnections.Cause.IDLE);
+        ctx.pipeline().fireUserEventTriggered(CloseAfterFlushEvent.INSTANCE);
+    }
+
+    private void cancelCheck() {
+        if (check != null) {
+            check.cancel(false);
+            check = null;
         }
     }
 }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -67,7 +68,9 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
         config.setOption(ChannelOption.TCP_NODELAY, true);
         connections.add(ch);
         ChannelPipeline pipeline = ch.pipeline();
-        if (proxy.enabled()) {
+        // A connection moved from another worker read its PROXY header there.
+        Optional<ConnectionState> resumed = ConnectionMigration.resumed(ch);
+        if (proxy.enabled() && resumed.isEmpty()) {
             // First: the header is neither the client's traffic nor ever sent back.
             pipeline.addLast(new HAProxyMessageDecoder(MAX_TLV_BYTES), new ProxyHeaderHandler(proxy, refusals));
         }
@@ -78,12 +81,14 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
         }
         pipeline.addLast(traffic);
         if (!policy.idleTimeout().isZero()) {
-            pipeline.addLast(new IdleTimeoutHandler(policy.idleTimeout(), timedOut));
+            pipeline.addLast(new IdleTimeoutHandler(policy.idleTimeout(), timedOut,
+                    resumed.map(ConnectionState::idle).orElse(Duration.ZERO)));
         }
         pipeline.addLast(
                 new StalledReaderHandler(policy.writeTimeout(), timedOut),
                 BackpressureHandler.INSTANCE,
-                new TransformHandler(policy.transform().newTransform(), policy.halfClosedTimeout(), timedOut),
+                new TransformHandler(resumed.map(state -> state.restore(policy.transform().newTransform(), ch.alloc()))
+                        .orElseGet(policy.transform()::newTransform), policy.halfClosedTimeout(), timedOut),
                 ConnectionErrorHandler.INSTANCE);
     }
 }

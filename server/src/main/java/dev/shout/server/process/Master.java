@@ -6,6 +6,7 @@ import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.metrics.Observability;
+import dev.shout.server.process.link.LinkMessage.MigrateConnections;
 import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.supervision.Clock;
 import dev.shout.server.process.supervision.SupervisionPolicy;
@@ -86,7 +87,8 @@ public final class Master implements SupervisorEvents {
                         SupervisionPolicy.of(config.workers(), config.workerTimeout(), config.shutdownTimeout()),
                         new JvmWorkerLauncher(config, control.path()), Clock.SYSTEM, loop, this);
                 links = new WorkerLinks(supervisor,
-                        link -> new MasterLinkHandler(link, supervisor, dispatcher, totals[link.worker().slot()]));
+                        link -> new MasterLinkHandler(link, supervisor, dispatcher, totals[link.worker().slot()]),
+                        dispatcher);
                 Optional<Channel> metrics = Observability.start(config.metrics(), loop, EpollServerSocketChannel.class,
                         new MasterMetrics(supervisor, dispatcher, links, admission, server, slot -> totals[slot],
                                 config.workers()), true);
@@ -117,6 +119,17 @@ public final class Master implements SupervisorEvents {
     @Override
     public void retiring(WorkerHandle worker) {
         dispatcher.workerRetiring(worker);
+    }
+
+    /** Over TLS a connection cannot move by its descriptor alone (issue #11): such workers drain as before. */
+    @Override
+    public boolean moveConnections(WorkerHandle old, WorkerHandle replacement) {
+        Optional<MasterLink> link = config.tls().isPresent() ? Optional.empty() : links.of(old);
+        link.ifPresent(toOld -> {
+            dispatcher.moveConnections(old, replacement);
+            toOld.send(new MigrateConnections());
+        });
+        return link.isPresent();
     }
 
     @Override

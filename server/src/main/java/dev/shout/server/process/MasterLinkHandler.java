@@ -7,6 +7,9 @@ import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.MigrateConnection;
+import dev.shout.server.process.link.LinkMessage.Migrated;
+import dev.shout.server.process.link.LinkMessage.StayedBehind;
 import dev.shout.server.process.link.LinkMessage.Released;
 import dev.shout.server.process.link.LinkProtocolException;
 import dev.shout.server.process.supervision.Supervisor;
@@ -50,6 +53,12 @@ final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
             totals.add(link.heartbeat(beat), beat);
         } else if (message instanceof Adopted adopted) {
             dispatcher.adopted(worker, adopted.connection());
+        } else if (message instanceof MigrateConnection moving) {
+            link.moving().message(moving);
+        } else if (message instanceof Migrated migrated) {
+            dispatcher.migrated(worker, migrated.connection());
+        } else if (message instanceof StayedBehind) {
+            dispatcher.stayedBehind();
         } else if (message instanceof ArrivedClosed arrived) {
             dispatcher.arrivedClosed(worker, arrived.connection());
         } else if (message instanceof Released released) {

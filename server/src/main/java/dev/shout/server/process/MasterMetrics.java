@@ -73,6 +73,11 @@ final class MasterMetrics implements MetricsSource {
     }
 
     @Override
+    public Map<String, Long> migrations() {
+        return dispatcher.migrations();
+    }
+
+    @Override
     public long waiting() {
         return dispatcher.waiting() + AcceptQueue.length(((InetSocketAddress) server.localAddress()).getPort());
     }

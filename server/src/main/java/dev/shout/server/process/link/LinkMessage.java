@@ -1,5 +1,6 @@
 package dev.shout.server.process.link;
 
+import dev.shout.server.pipeline.ConnectionState;
 import io.netty.buffer.ByteBuf;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +19,9 @@ public sealed interface LinkMessage {
     /**
      * The link protocol this build speaks; a worker says its own in {@link Hello}. 2: heartbeats
      * count PROXY refusals; 3: they count refusals as a list by reason, TLS's among them, and the
-     * master reloads certificates.
+     * master reloads certificates; 4: live connections move from worker to worker (issue #11).
      */
-    int PROTOCOL_VERSION = 3;
+    int PROTOCOL_VERSION = 4;
 
     /** Who may send a message: a message read from the other side is a protocol error. */
     enum Sender { WORKER, MASTER }
@@ -39,13 +40,15 @@ public sealed interface LinkMessage {
     void writeFields(ByteBuf out);
 
     /** A message whose meaning is the descriptor of the same sequence number on the descriptor socket. */
-    sealed interface CarriesDescriptor extends LinkMessage permits ClientConnection {
+    sealed interface CarriesDescriptor extends LinkMessage
+            permits ClientConnection, MigrateConnection, MigratedConnection {
         /** 0 for the first descriptor a link carries, then 1, 2, ... */
         long sequence();
     }
 
     /** A report about one client connection, whose id is its one field. */
-    sealed interface AboutConnection extends LinkMessage permits Adopted, ArrivedClosed, Released {
+    sealed interface AboutConnection extends LinkMessage
+            permits Adopted, ArrivedClosed, Released, Migrated, StayedBehind, HandedOver {
         long connection();
 
         @Override
@@ -263,6 +266,85 @@ public sealed interface LinkMessage {
         @Override
         public void writeFields(ByteBuf out) {
             out.writeLong(connection).writeByte(admitted ? 1 : 0);
+        }
+    }
+
+    // --- moving live connections (issue #11): old worker -> master -> new worker ------------------
+
+    /**
+     * Worker to master: descriptor {@code sequence} of this worker's descriptor socket is client
+     * connection {@code connection}, readied to move with {@code state}; nothing is owed it and
+     * nothing more is read from it here.
+     */
+    record MigrateConnection(long sequence, long connection, ConnectionState state) implements CarriesDescriptor {
+        public static final byte TYPE = 0x08;
+
+        static MigrateConnection read(ByteBuf in) {
+            return new MigrateConnection(in.readLong(), in.readLong(), LinkCodec.readState(in));
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(sequence).writeLong(connection);
+            LinkCodec.writeState(out, state);
+        }
+    }
+
+    /**
+     * The new worker holds moved connection {@code connection} and has not read from it yet: as
+     * {@link Adopted}, but the client is not counted as opened again.
+     */
+    record Migrated(long connection) implements AboutConnection {
+        public static final byte TYPE = 0x09;
+
+        static Migrated read(ByteBuf in) {
+            return new Migrated(in.readLong());
+        }
+    }
+
+    /** Connection {@code connection} could not move (see ConnectionMigration) and is drained where it is. */
+    record StayedBehind(long connection) implements AboutConnection {
+        public static final byte TYPE = 0x0A;
+
+        static StayedBehind read(ByteBuf in) {
+            return new StayedBehind(in.readLong());
+        }
+    }
+
+    /** Master to worker: your replacement is ready; move every connection you can to it, then drain. */
+    record MigrateConnections() implements LinkMessage {
+        public static final byte TYPE = 0x43;
+
+        static MigrateConnections read(ByteBuf in) {
+            return new MigrateConnections();
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+        }
+    }
+
+    /** Master to worker: descriptor {@code sequence} is connection {@code connection}, moved here: serve it on from {@code state}. */
+    record MigratedConnection(long sequence, long connection, ConnectionState state) implements CarriesDescriptor {
+        public static final byte TYPE = 0x44;
+
+        static MigratedConnection read(ByteBuf in) {
+            return new MigratedConnection(in.readLong(), in.readLong(), LinkCodec.readState(in));
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(sequence).writeLong(connection);
+            LinkCodec.writeState(out, state);
+        }
+    }
+
+    /** Master to the old worker: the new worker adopted {@code connection}; close your copy. */
+    record HandedOver(long connection) implements AboutConnection {
+        public static final byte TYPE = 0x45;
+
+        static HandedOver read(ByteBuf in) {
+            return new HandedOver(in.readLong());
         }
     }
 }

@@ -45,7 +45,9 @@ public final class Supervisor {
         public void retire(WorkerHandle old, WorkerHandle replacement) {
             log.info("retiring {}: replaced by {}", old, replacement);
             Supervisor.this.retire(old, true);
-            old.process().terminate();
+            if (!events.moveConnections(old, replacement)) {
+                old.process().terminate();
+            }
         }
     });
     private int bootFailuresInARow;

@@ -76,8 +76,10 @@ final class Worker {
             ConnectionAdopter adopter = new ConnectionAdopter(loops, new ShoutChannelInitializer(config.connection(),
                     config.proxy(), connections, traffic, timedOut, refusals, tls), reporter, admission);
             DescriptorPairing pairing = new DescriptorPairing(adopter::paired);
+            ConnectionMigrator migrator = new ConnectionMigrator(messages, descriptors, config.migrationTimeout(),
+                    signals::requestShutdown);
             messages.pipeline().addLast(new LinkCodec(Sender.MASTER), new WorkerLinkHandler(pairing, admission, reporter,
-                    () -> tls.ifPresent(served -> served.reload(true))));
+                    () -> tls.ifPresent(served -> served.reload(true)), migrator));
             descriptors.pipeline().addLast(new DescriptorReader(pairing, messages, reporter));
             messages.closeFuture().addListener(closed -> {
                 descriptors.close();
@@ -96,9 +98,13 @@ final class Worker {
                 log.warn("link to the master closed: exiting with {} connections open", connections.size());
                 return ExitCodes.MASTER_GONE;
             }
+            long start = System.nanoTime();
+            if (migrator.wasRequested()) {
+                // Within the shutdown timeout, like the drain that follows for what could not move.
+                migrator.migrateAll(connections.channels(), config.shutdownTimeout());
+            }
             draining = true;
             reporter.draining();
-            long start = System.nanoTime();
             // The master answers DRAINING by shutting its side of the link once every connection
             // already sent is out; until then connections may still arrive. Half the shutdown
             // timeout at most goes to that wait, so that the drain keeps at least the other half.

@@ -4,6 +4,8 @@ import dev.shout.server.process.link.DescriptorPairing;
 import dev.shout.server.process.link.LinkMessage;
 import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
 import dev.shout.server.process.link.LinkMessage.CarriesDescriptor;
+import dev.shout.server.process.link.LinkMessage.HandedOver;
+import dev.shout.server.process.link.LinkMessage.MigrateConnections;
 import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.link.LinkProtocolException;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,14 +26,16 @@ final class WorkerLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
     private final RemoteAdmission admission;
     private final LinkReporter reporter;
     private final Runnable reloadCertificates;
+    private final ConnectionMigrator migrator;
 
     /** @param reloadCertificates reads the certificate files again, as the master asks after it has checked them */
     WorkerLinkHandler(DescriptorPairing pairing, RemoteAdmission admission, LinkReporter reporter,
-            Runnable reloadCertificates) {
+            Runnable reloadCertificates, ConnectionMigrator migrator) {
         this.pairing = pairing;
         this.admission = admission;
         this.reporter = reporter;
         this.reloadCertificates = reloadCertificates;
+        this.migrator = migrator;
     }
 
     @Override
@@ -42,6 +46,10 @@ final class WorkerLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
             admission.answered(answer);
         } else if (message instanceof ReloadCertificates) {
             reloadCertificates.run();
+        } else if (message instanceof MigrateConnections) {
+            migrator.requested();
+        } else if (message instanceof HandedOver handedOver) {
+            migrator.handedOver(handedOver.connection());
         } else {
             throw new LinkProtocolException(message.getClass().getSimpleName() + " is not for a worker");
         }
