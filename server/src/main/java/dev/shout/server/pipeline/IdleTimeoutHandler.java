@@ -4,6 +4,7 @@ import dev.shout.server.config.DurationConverter;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,9 @@ final class IdleTimeoutHandler extends ChannelDuplexHandler {
 
     private final Duration timeout;
     private final TimedOutConnections timedOut;
+    private final Duration alreadyIdle;
+    /** The clock of the connection's event loop, which tests can move: set once the handler is added. */
+    private Ticker ticker = Ticker.systemTicker();
     private long lastActiveNanos;
     private ScheduledFuture<?> check;
 
@@ -30,16 +34,18 @@ final class IdleTimeoutHandler extends ChannelDuplexHandler {
     IdleTimeoutHandler(Duration timeout, TimedOutConnections timedOut, Duration alreadyIdle) {
         this.timeout = timeout;
         this.timedOut = timedOut;
-        this.lastActiveNanos = System.nanoTime() - alreadyIdle.toNanos();
+        this.alreadyIdle = alreadyIdle;
     }
 
     /** How long nothing was read or written. */
     Duration idle() {
-        return Duration.ofNanos(System.nanoTime() - lastActiveNanos);
+        return Duration.ofNanos(ticker.nanoTime() - lastActiveNanos);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        ticker = ctx.executor().ticker();
+        lastActiveNanos = ticker.nanoTime() - alreadyIdle.toNanos();
         if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
             scheduleCheck(ctx);
         }
@@ -53,13 +59,13 @@ final class IdleTimeoutHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        lastActiveNanos = System.nanoTime();
+        lastActiveNanos = ticker.nanoTime();
         ctx.fireChannelRead(msg);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        lastActiveNanos = System.nanoTime();
+        lastActiveNanos = ticker.nanoTime();
         ctx.write(msg, promise);
     }
 

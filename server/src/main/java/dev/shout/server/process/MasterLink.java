@@ -59,7 +59,9 @@ final class MasterLink {
             return false;
         }
         descriptors = channel;
-        ((EpollDomainSocketChannel) channel).config().setReadMode(DomainSocketReadMode.FILE_DESCRIPTORS);
+        if (channel instanceof EpollDomainSocketChannel domain) { // always, but for tests' embedded channels
+            domain.config().setReadMode(DomainSocketReadMode.FILE_DESCRIPTORS);
+        }
         channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object descriptor) {
