@@ -49,47 +49,47 @@ class MigrationTest {
 
     @Test
     void everyConnectionMovesToTheNewWorkersByteExactAndIsCountedOnce() throws Exception {
-        try (LeakCheckedServer server = start("migration-every-connection", 2);
-                PingPongs talking = PingPongs.start(server.port(), 200)) {
-            MetricsEndpoint metrics = MetricsEndpoint.of(server::awaitLog);
-            List<Socket> idle = new ArrayList<>();
-            List<Socket> holding = new ArrayList<>();
-            try {
-                for (int i = 0; i < 200; i++) {
-                    idle.add(TcpClient.connect(server.port()));
-                    ping(idle.get(i));
-                }
-                for (int i = 0; i < 20; i++) {
-                    Socket socket = TcpClient.connect(server.port());
-                    holding.add(socket);
-                    socket.getOutputStream().write(concat("caf".getBytes(UTF_8), SPLIT_CHARACTERS.get(i % 6)[0]));
-                    assertArrayEquals("CAF".getBytes(UTF_8), TcpClient.readExactly(socket, 3));
-                }
-                metrics.awaitSum(OPENED, 420);
+        try (LeakCheckedServer server = start("migration-every-connection", 2)) {
+            try (PingPongs talking = PingPongs.start(server.port(), 200)) {
+                MetricsEndpoint metrics = MetricsEndpoint.of(server::awaitLog);
+                List<Socket> idle = new ArrayList<>();
+                List<Socket> holding = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 200; i++) {
+                        idle.add(TcpClient.connect(server.port()));
+                        ping(idle.get(i));
+                    }
+                    for (int i = 0; i < 20; i++) {
+                        Socket socket = TcpClient.connect(server.port());
+                        holding.add(socket);
+                        socket.getOutputStream().write(concat("caf".getBytes(UTF_8), SPLIT_CHARACTERS.get(i % 6)[0]));
+                        assertArrayEquals("CAF".getBytes(UTF_8), TcpClient.readExactly(socket, 3));
+                    }
+                    metrics.awaitSum(OPENED, 420);
 
-                rollAndAwaitNewWorkers(server);
+                    rollAndAwaitNewWorkers(server);
 
-                talking.awaitRoundsSince(talking.rounds(), 3, WAIT);
-                for (Socket socket : idle) {
-                    ping(socket);
+                    talking.awaitRoundsSince(talking.rounds(), 3, WAIT);
+                    for (Socket socket : idle) {
+                        ping(socket);
+                    }
+                    for (int i = 0; i < 20; i++) {
+                        byte[][] character = SPLIT_CHARACTERS.get(i % 6);
+                        holding.get(i).getOutputStream().write(concat(character[1], "!\n".getBytes(UTF_8)));
+                        byte[] whole = Reference.upper(concat(character[0], character[1], "!\n".getBytes(UTF_8)));
+                        assertArrayEquals(whole, TcpClient.readExactly(holding.get(i), whole.length),
+                                "client " + i + " got its character back whole");
+                    }
+                    metrics.await(MIGRATED, 420);
+                    assertEquals(0.0, metrics.scrape().get(FELL_BACK));
+                    assertEquals(0.0, metrics.scrape().get(FAILED));
+                    assertEquals(420.0, metrics.sum(OPENED), "a moved client counted as opened again");
+                    assertEquals(List.of(), talking.failures());
+                } finally {
+                    closeAll(idle);
+                    closeAll(holding);
                 }
-                for (int i = 0; i < 20; i++) {
-                    byte[][] character = SPLIT_CHARACTERS.get(i % 6);
-                    holding.get(i).getOutputStream().write(concat(character[1], "!\n".getBytes(UTF_8)));
-                    byte[] whole = Reference.upper(concat(character[0], character[1], "!\n".getBytes(UTF_8)));
-                    assertArrayEquals(whole, TcpClient.readExactly(holding.get(i), whole.length),
-                            "client " + i + " got its character back whole");
-                }
-                metrics.await(MIGRATED, 420);
-                assertEquals(0.0, metrics.scrape().get(FELL_BACK));
-                assertEquals(0.0, metrics.scrape().get(FAILED));
-                assertEquals(420.0, metrics.sum(OPENED), "a moved client counted as opened again");
-                assertEquals(List.of(), talking.failures());
-            } finally {
-                closeAll(idle);
-                closeAll(holding);
             }
-            talking.close();
             server.stopAndAssertNoLeaks();
         }
     }
@@ -119,30 +119,30 @@ class MigrationTest {
     @Test
     void aClientThatStoppedReadingFallsBackToADrainAndTheOthersMove() throws Exception {
         try (LeakCheckedServer server = start("migration-fallback", 1, "--migration-timeout", "2s",
-                "--shutdown-timeout", "8s");
-                PingPongs talking = PingPongs.start(server.port(), 10);
-                Socket stuck = notReading(server.port())) {
-            MetricsEndpoint metrics = MetricsEndpoint.of(server::awaitLog);
-            byte[] sent = Reference.randomText(new Random(7), 8 << 20);
-            writeInTheBackground(stuck, sent);
-            awaitServerStoppedReading(server.port(), stuck);
-            int from = server.log().size();
+                "--shutdown-timeout", "8s")) {
+            try (PingPongs talking = PingPongs.start(server.port(), 10);
+                    Socket stuck = notReading(server.port())) {
+                MetricsEndpoint metrics = MetricsEndpoint.of(server::awaitLog);
+                byte[] sent = Reference.randomText(new Random(7), 8 << 20);
+                writeInTheBackground(stuck, sent);
+                awaitServerStoppedReading(server.port(), stuck);
+                int from = server.log().size();
 
-            List<Long> old = server.workerPids();
-            Signals.send("HUP", server.pid());
-            server.awaitLogAfter(from, "moved 10 connections to the new worker; 1 drain here instead");
-            metrics.await(MIGRATED, 10);
-            metrics.await(FELL_BACK, 1);
+                List<Long> old = server.workerPids();
+                Signals.send("HUP", server.pid());
+                server.awaitLogAfter(from, "moved 10 connections to the new worker; 1 drain here instead");
+                metrics.await(MIGRATED, 10);
+                metrics.await(FELL_BACK, 1);
 
-            // Drained as before: what it is owed, as far as the old worker read, then the end of the stream.
-            byte[] received = stuck.getInputStream().readAllBytes();
-            byte[] expected = Reference.upper(sent);
-            assertTrue(received.length > 0 && received.length <= expected.length);
-            assertArrayEquals(Arrays.copyOf(expected, received.length), received);
-            Await.until("the old worker gone", WAIT, () -> server.workerPids().stream().noneMatch(old::contains));
-            talking.awaitRoundsSince(talking.rounds(), 3, WAIT);
-            assertEquals(List.of(), talking.failures());
-            talking.close();
+                // Drained as before: what it is owed, as far as the old worker read, then the end of the stream.
+                byte[] received = stuck.getInputStream().readAllBytes();
+                byte[] expected = Reference.upper(sent);
+                assertTrue(received.length > 0 && received.length <= expected.length);
+                assertArrayEquals(Arrays.copyOf(expected, received.length), received);
+                Await.until("the old worker gone", WAIT, () -> server.workerPids().stream().noneMatch(old::contains));
+                talking.awaitRoundsSince(talking.rounds(), 3, WAIT);
+                assertEquals(List.of(), talking.failures());
+            }
             server.stopAndAssertNoLeaks();
         }
     }
@@ -150,23 +150,57 @@ class MigrationTest {
     @Test
     void connectionsHandedOverLiveOnWhenTheOldWorkerIsKilledMidMigration() throws Exception {
         // A stuck client keeps the old worker migrating long after the others moved.
-        try (LeakCheckedServer server = start("migration-old-killed", 1, "--migration-timeout", "60s");
-                PingPongs talking = PingPongs.start(server.port(), 10);
-                Socket stuck = notReading(server.port())) {
-            MetricsEndpoint metrics = MetricsEndpoint.of(server::awaitLog);
-            writeInTheBackground(stuck, Reference.randomText(new Random(8), 8 << 20));
-            awaitServerStoppedReading(server.port(), stuck);
-            List<Long> old = server.workerPids();
+        try (LeakCheckedServer server = start("migration-old-killed", 1, "--migration-timeout", "60s")) {
+            try (PingPongs talking = PingPongs.start(server.port(), 10);
+                    Socket stuck = notReading(server.port())) {
+                MetricsEndpoint metrics = MetricsEndpoint.of(server::awaitLog);
+                writeInTheBackground(stuck, Reference.randomText(new Random(8), 8 << 20));
+                awaitServerStoppedReading(server.port(), stuck);
+                List<Long> old = server.workerPids();
 
-            Signals.send("HUP", server.pid());
-            metrics.await(MIGRATED, 10);
-            assertTrue(old.stream().allMatch(pid -> ProcessHandle.of(pid).isPresent()), "the old worker still migrating");
-            old.forEach(pid -> Signals.send("KILL", pid));
+                Signals.send("HUP", server.pid());
+                metrics.await(MIGRATED, 10);
+                assertTrue(old.stream().allMatch(pid -> ProcessHandle.of(pid).isPresent()), "the old worker still migrating");
+                old.forEach(pid -> Signals.send("KILL", pid));
 
-            Await.until("the old worker gone", WAIT, () -> server.workerPids().stream().noneMatch(old::contains));
-            talking.awaitRoundsSince(talking.rounds(), 10, WAIT);
-            assertEquals(List.of(), talking.failures());
-            talking.close();
+                Await.until("the old worker gone", WAIT, () -> server.workerPids().stream().noneMatch(old::contains));
+                talking.awaitRoundsSince(talking.rounds(), 10, WAIT);
+                assertEquals(List.of(), talking.failures());
+            }
+            server.stopAndAssertNoLeaks();
+        }
+    }
+
+    @Test
+    void connectionsSentToANewWorkerKilledBeforeAdoptingThemGoToAnother() throws Exception {
+        try (LeakCheckedServer server = start("migration-new-killed", 1)) {
+            try (PingPongs talking = PingPongs.start(server.port(), 10)) {
+                MetricsEndpoint metrics = MetricsEndpoint.of(server::awaitLog);
+                talking.awaitRoundsSince(talking.rounds(), 3, WAIT);
+                long old = server.workerPids().get(0);
+                int from = server.log().size();
+
+                // The old worker waits, stopped, while its replacement boots; the replacement is
+                // stopped in turn once ready, so that what the old one then moves reaches it unadopted.
+                Signals.send("HUP", server.pid());
+                long replacement = Await.value("the replacement started", WAIT, () -> server.workerPids().stream()
+                        .filter(pid -> pid != old).findFirst().orElse(null));
+                Signals.send("STOP", old);
+                server.awaitLogAfter(from, "retiring worker-1 \\(pid " + old + "\\): replaced by worker-1 \\(pid "
+                        + replacement + "\\)");
+                Signals.send("STOP", replacement);
+                int masterDescriptors = ProcFs.openFds(server.pid());
+                Signals.send("CONT", old);
+                Await.until("the master holding the ten connections sent to the stopped replacement", WAIT,
+                        () -> ProcFs.openFds(server.pid()) >= masterDescriptors + 10);
+                Signals.send("KILL", replacement);
+
+                server.awaitLogAfter(from, "10 connections sent to a worker that is gone go to another");
+                talking.awaitRoundsSince(talking.rounds(), 10, WAIT);
+                assertEquals(List.of(), talking.failures());
+                metrics.await(MIGRATED, 10);
+                Await.until("the old worker gone", WAIT, () -> !server.workerPids().contains(old));
+            }
             server.stopAndAssertNoLeaks();
         }
     }

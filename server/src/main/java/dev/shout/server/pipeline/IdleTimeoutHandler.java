@@ -1,6 +1,7 @@
 package dev.shout.server.pipeline;
 
 import dev.shout.server.config.DurationConverter;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -65,7 +66,10 @@ final class IdleTimeoutHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        lastActiveNanos = ticker.nanoTime();
+        // An empty buffer sends nothing: it is how a connection readied to move learns its bytes are out.
+        if (!(msg instanceof ByteBuf bytes) || bytes.isReadable()) {
+            lastActiveNanos = ticker.nanoTime();
+        }
         ctx.write(msg, promise);
     }
 
