@@ -16,8 +16,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -225,6 +228,55 @@ class MigrationTest {
             Await.until("the tenth worker's descriptors back to the first's " + workerBaseline, WAIT,
                     () -> ProcFs.openFds(worker) <= workerBaseline);
             assertEquals(0.0, metrics.scrape().get(FELL_BACK));
+            server.stopAndAssertNoLeaks();
+        }
+    }
+
+    @Test
+    void workersRecycledByTheirConnectionCountFailNoClientAndIdleClientsStillTimeOut() throws Exception {
+        try (LeakCheckedServer server = start("migration-recycling", 1, "--worker-max-connections", "1000",
+                "--idle-timeout", "20s")) {
+            AtomicBoolean churning = new AtomicBoolean(true);
+            Queue<String> failures = new ConcurrentLinkedQueue<>();
+            AtomicLong churned = new AtomicLong();
+            List<CompletableFuture<Void>> churn = new ArrayList<>();
+            try (PingPongs talking = PingPongs.start(server.port(), 10);
+                    Socket idle = TcpClient.connect(server.port())) {
+                ping(idle);
+                long first = server.workerPids().get(0);
+                for (int t = 0; t < 4; t++) {
+                    churn.add(CompletableFuture.runAsync(() -> {
+                        while (churning.get()) {
+                            try {
+                                ping(server.port());
+                                churned.incrementAndGet();
+                            } catch (IOException | AssertionError e) {
+                                failures.add(churned.get() + " connections in: " + e);
+                            }
+                        }
+                    }));
+                }
+                // Its idle time starts while its worker's replacement boots: it moves idle, and must
+                // still be closed by the new worker when its time is up, not given a fresh timeout.
+                server.awaitLog("recycling worker-1 \\(pid " + first + "\\)");
+                ping(idle);
+                assertEquals(-1, idle.getInputStream().read(), "the idle client was sent something");
+                String closed = server.awaitLog("closed 1 connections in the last second: idle");
+                assertTrue(!closed.contains(":" + first + "/"), "closed before it moved: " + closed);
+                Await.until("three recycles", WAIT, () -> {
+                    assertEquals(List.of(), List.copyOf(failures));
+                    return server.logSince(0, "retiring worker-1 .*: replaced by").size() >= 3;
+                });
+                talking.awaitRoundsSince(talking.rounds(), 3, WAIT);
+                churning.set(false);
+                for (CompletableFuture<Void> client : churn) {
+                    TcpClient.join(client);
+                }
+                assertEquals(List.of(), List.copyOf(failures));
+                assertEquals(List.of(), talking.failures());
+            } finally {
+                churning.set(false);
+            }
             server.stopAndAssertNoLeaks();
         }
     }

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param maxConnectionsPerIp connections one client address may hold at once; 0 = no limit
  * @param migrationTimeout process mode: how long a rolling restart waits for a connection's owed
  *     bytes to reach the kernel before it drains the connection instead of moving it
+ * @param workerMaxConnections process mode: a worker handed this many connections is replaced; 0 = never
+ * @param workerMaxAge process mode: a worker that served this long is replaced; zero = never
  * @param metrics the metrics endpoint and stats line
  * @param originalArgs the command line as given, which workers are started with
  */
@@ -40,6 +42,8 @@ public record ServerConfig(
         int connectionsPerWorker,
         Duration workerTimeout,
         Duration migrationTimeout,
+        long workerMaxConnections,
+        Duration workerMaxAge,
         MetricsConfig metrics,
         List<String> originalArgs) {
 
@@ -65,6 +69,8 @@ public record ServerConfig(
         Checks.positive(shutdownTimeout, "--shutdown-timeout");
         Checks.positive(workerTimeout, "--worker-timeout");
         Checks.positive(migrationTimeout, "--migration-timeout");
+        check(workerMaxConnections >= 0, "--worker-max-connections", workerMaxConnections, ">= 0");
+        Checks.positiveOrOff(workerMaxAge, "--worker-max-age");
     }
 
     public TransformKind transform() {

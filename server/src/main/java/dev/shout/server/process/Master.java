@@ -9,6 +9,7 @@ import dev.shout.server.metrics.Observability;
 import dev.shout.server.process.link.LinkMessage.MigrateConnections;
 import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.supervision.Clock;
+import dev.shout.server.process.supervision.RecyclePolicy;
 import dev.shout.server.process.supervision.SupervisionPolicy;
 import dev.shout.server.process.supervision.Supervisor;
 import dev.shout.server.process.supervision.SupervisorEvents;
@@ -85,6 +86,7 @@ public final class Master implements SupervisorEvents {
                 log.info("workers link through {}", control.path());
                 supervisor = new Supervisor(
                         SupervisionPolicy.of(config.workers(), config.workerTimeout(), config.shutdownTimeout()),
+                        new RecyclePolicy(config.workerMaxConnections(), config.workerMaxAge()),
                         new JvmWorkerLauncher(config, control.path()), Clock.SYSTEM, loop, this);
                 links = new WorkerLinks(supervisor,
                         link -> new MasterLinkHandler(link, supervisor, dispatcher, totals[link.worker().slot()]),

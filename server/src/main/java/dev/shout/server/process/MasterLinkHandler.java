@@ -53,6 +53,7 @@ final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
             totals.add(link.heartbeat(beat), beat);
         } else if (message instanceof Adopted adopted) {
             dispatcher.adopted(worker, adopted.connection());
+            supervisor.handed(worker);
         } else if (message instanceof MigrateConnection moving) {
             link.moving().message(moving);
         } else if (message instanceof Migrated migrated) {
