@@ -73,6 +73,14 @@ public record ServerConfig(
         Checks.positiveOrOff(workerMaxAge, "--worker-max-age");
     }
 
+    /**
+     * The longest a retiring worker spends moving its connections before it drains the rest: the
+     * migration timeout to ready them, as long again for the new worker to adopt them.
+     */
+    public Duration migrationPatience() {
+        return migrationTimeout.multipliedBy(2);
+    }
+
     public TransformKind transform() {
         return connection.transform();
     }

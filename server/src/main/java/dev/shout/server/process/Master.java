@@ -85,7 +85,9 @@ public final class Master implements SupervisorEvents {
             try (ControlSocket control = new ControlSocket(loop, (pid, channel) -> links.accept(pid, channel))) {
                 log.info("workers link through {}", control.path());
                 supervisor = new Supervisor(
-                        SupervisionPolicy.of(config.workers(), config.workerTimeout(), config.shutdownTimeout()),
+                        // A retiring worker moves its connections first, then drains what stayed.
+                        SupervisionPolicy.of(config.workers(), config.workerTimeout(),
+                                config.shutdownTimeout().plus(config.migrationPatience())),
                         new RecyclePolicy(config.workerMaxConnections(), config.workerMaxAge()),
                         new JvmWorkerLauncher(config, control.path()), Clock.SYSTEM, loop, this);
                 links = new WorkerLinks(supervisor,

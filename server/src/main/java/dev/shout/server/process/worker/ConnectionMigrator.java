@@ -94,6 +94,7 @@ final class ConnectionMigrator {
         try {
             if (!settled.await(patience.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("{} connections neither moved nor stayed within {} ms", settled.getCount(), patience.toMillis());
+                messages.eventLoop().submit(this::abandonUnsettled).syncUninterruptibly();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -115,7 +116,20 @@ final class ConnectionMigrator {
         sendReady();
     }
 
-    private void prepared(Channel connection, long id, Optional<ConnectionState> state, Throwable failure) {
+    /**
+     * Past its patience: a connection readied to move is served here no more, and must not be
+     * drained, which would shut the socket another worker may serve. One already sent lives on
+     * with the master; one not yet sent is lost with this copy.
+     */
+    private void abandonUnsettled() {
+        inFlight.values().forEach(ConnectionMigration::closeMovedCopy);
+        inFlight.clear();
+        for (Ready unsent; (unsent = ready.poll()) != null; ) {
+            lose(unsent.connection());
+        }
+    }
+
+        private void prepared(Channel connection, long id, Optional<ConnectionState> state, Throwable failure) {
         if (failure != null) {
             log.warn("{} could not be readied to move ({}): closing it", connection, failure.toString());
             lose(connection);

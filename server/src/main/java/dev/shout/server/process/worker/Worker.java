@@ -98,11 +98,10 @@ final class Worker {
                 log.warn("link to the master closed: exiting with {} connections open", connections.size());
                 return ExitCodes.MASTER_GONE;
             }
-            long start = System.nanoTime();
             if (migrator.wasRequested()) {
-                // Within the shutdown timeout, like the drain that follows for what could not move.
-                migrator.migrateAll(connections.channels(), config.shutdownTimeout());
+                migrator.migrateAll(connections.channels(), config.migrationPatience());
             }
+            long start = System.nanoTime();
             draining = true;
             reporter.draining();
             // The master answers DRAINING by shutting its side of the link once every connection
