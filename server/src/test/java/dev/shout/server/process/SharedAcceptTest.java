@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.shout.server.process.link.DescriptorPairing;
 import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.process.link.LinkMessage;
 import dev.shout.server.process.link.LinkMessage.AcceptUntil;
@@ -139,7 +140,7 @@ class SharedAcceptTest {
     /** Makes {@code worker} ready with a link of two sockets; returns its framed socket. */
     private EmbeddedChannel ready(SharedAccept shared, WorkerHandle worker) {
         EmbeddedChannel messages = channel();
-        MasterLink link = new MasterLink(worker, messages);
+        MasterLink link = new MasterLink(worker, messages, new DescriptorPairing((message, descriptor) -> { }));
         link.attachDescriptors(channel());
         shared.workerReady(worker, link);
         return messages;
