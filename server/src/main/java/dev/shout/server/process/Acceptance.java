@@ -62,7 +62,10 @@ interface Acceptance {
      * A rolling restart replaced {@code old}, which is told next to send its connections back
      * (issue #11): each goes to {@code replacement}, its permit with it, never released.
      */
-    void moveConnections(WorkerHandle old, WorkerHandle replacement);
+    default void moveConnections(WorkerHandle old, WorkerHandle replacement) {
+        workerRetiring(old);
+        migrations().route(old, replacement);
+    }
 
     /** {@code from} sent back connection {@code message} with its descriptor, readied to move. */
     void moving(WorkerHandle from, MigrateConnection message, FileDescriptor descriptor);
@@ -70,7 +73,8 @@ interface Acceptance {
     /** {@code worker} adopted a connection that moved to it: the old worker may close its copy. */
     void migrated(WorkerHandle worker, long id);
 
-    MigrationCounts migrations();
+    /** Where retiring workers' connections move, and how that went. */
+    Migrations migrations();
 
     /** On shutdown: clients taken in but not yet served by a worker are closed. */
     void closeWaiting();

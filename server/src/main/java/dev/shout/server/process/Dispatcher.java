@@ -21,7 +21,6 @@ import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,9 +63,8 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
     private int roundRobin;
     private long handOffsSucceeded;
     private long handOffsFailed;
-    /** Retiring workers whose connections move, and the replacement each moves them to. */
-    private final Map<WorkerHandle, WorkerHandle> movingTo = new HashMap<>();
-    private final MigrationCounts migrations = new MigrationCounts();
+    /** Where retiring workers' connections move, and how that went. */
+    private final Migrations migrations = new Migrations();
 
     Dispatcher(AdmissionLedger admission, IntFunction<SlotTotals> totals, int connectionsPerWorker) {
         this.admission = admission;
@@ -125,12 +123,6 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
         load(worker).ifPresent(WorkerLoad::stopTaking);
     }
 
-    @Override
-    public void moveConnections(WorkerHandle old, WorkerHandle replacement) {
-        workerRetiring(old);
-        movingTo.put(old, replacement);
-    }
-
     /**
      * {@code from} sent back a connection it readied to move: its permit comes along, never
      * released, and it waits for its worker like an accepted one, ahead of those.
@@ -164,7 +156,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
     }
 
     @Override
-    public MigrationCounts migrations() {
+    public Migrations migrations() {
         return migrations;
     }
 
@@ -180,8 +172,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
     /** It exited: the permits of what it held go back; counted lost when it crashed with them. */
     @Override
     public void workerGone(WorkerHandle worker, boolean crashed) {
-        movingTo.remove(worker);
-        movingTo.values().removeIf(worker::equals);
+        migrations.forget(worker);
         WorkerLoad load = loads.remove(worker);
         if (load == null) {
             return;
@@ -274,7 +265,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
      * as soon as that has room in flight; if the replacement is gone, anywhere. Null if it waits.
      */
     private WorkerLoad pickFor(Waiting next) {
-        Optional<WorkerLoad> replacement = next.move().map(move -> movingTo.get(move.from())).map(loads::get)
+        Optional<WorkerLoad> replacement = next.move().flatMap(move -> migrations.replacementOf(move.from())).map(loads::get)
                 .filter(WorkerLoad::accepting);
         if (replacement.isPresent()) {
             return replacement.get().hasRoomInFlight() ? replacement.get() : null;

@@ -65,11 +65,10 @@ final class SharedAccept implements Acceptance {
      * worker does not take every client until it has caught up.
      */
     private final Map<Integer, Long> takenBySlot = new HashMap<>();
-    /** Retiring workers whose connections move, and the replacement each moves them to. */
-    private final Map<WorkerHandle, WorkerHandle> movingTo = new HashMap<>();
     /** Moved connections sent on and not yet adopted, by the id they were sent under. */
     private final Map<Long, Moving> moving = new HashMap<>();
-    private final MigrationCounts migrations = new MigrationCounts();
+    /** Where retiring workers' connections move, and how that went. */
+    private final Migrations migrations = new Migrations();
     private long nextMovedId = -1;
     private EpollServerSocketChannel server;
 
@@ -115,8 +114,7 @@ final class SharedAccept implements Acceptance {
             return;
         }
         queued.removeIf(waiting -> waiting.share() == share);
-        movingTo.remove(worker);
-        movingTo.values().removeIf(worker::equals);
+        migrations.forget(worker);
         // Sent to it and never adopted: lost with it (its holdings release their permits below).
         List.copyOf(moving.keySet()).forEach(id -> settle(worker, id).ifPresent(lost -> migrations.failed()));
         share.holdings.releaseAll();
@@ -155,12 +153,6 @@ final class SharedAccept implements Acceptance {
         });
     }
 
-    @Override
-    public void moveConnections(WorkerHandle old, WorkerHandle replacement) {
-        workerRetiring(old);
-        movingTo.put(old, replacement);
-    }
-
     /**
      * Sends a connection {@code from} readied to move on to its replacement at once, whatever its
      * load, or to any worker taking clients if that is gone, with the lease's permit.
@@ -170,7 +162,7 @@ final class SharedAccept implements Acceptance {
         EpollSocketChannel connection = new EpollSocketChannel(descriptor.intValue());
         Optional<Share> old = share(from);
         Optional<Permit> permit = old.map(share -> share.holdings.take(message.connection()));
-        Optional<Share> to = Optional.ofNullable(movingTo.get(from)).flatMap(this::share).filter(share -> share.taking)
+        Optional<Share> to = migrations.replacementOf(from).flatMap(this::share).filter(share -> share.taking)
                 .or(() -> shares.values().stream().filter(share -> share.taking).findFirst());
         if (permit.isEmpty() || to.isEmpty()) {
             log.error("{} moved connection {}, which {}: closing it", from, message.connection(),
@@ -209,7 +201,7 @@ final class SharedAccept implements Acceptance {
     }
 
     @Override
-    public MigrationCounts migrations() {
+    public Migrations migrations() {
         return migrations;
     }
 
