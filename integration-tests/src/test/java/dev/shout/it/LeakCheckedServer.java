@@ -59,13 +59,19 @@ final class LeakCheckedServer implements AutoCloseable {
      * {@code jvmOptions} besides leak detection, and waits until it listens.
      */
     static LeakCheckedServer start(String name, ServerMode mode, List<String> jvmOptions, List<String> flags) {
+        List<String> all = new ArrayList<>(mode.flags());
+        all.addAll(flags);
+        return start(name + "-" + mode.name().toLowerCase(Locale.ROOT), jvmOptions, all);
+    }
+
+    /** Like the other, with every flag given here, the mode's too: for a test that needs a pool of its own size. */
+    static LeakCheckedServer start(String name, List<String> jvmOptions, List<String> flags) {
         List<String> command = new ArrayList<>(List.of(Jars.java()));
         command.addAll(LEAK_DETECTION);
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", Jars.server(), "--port", "0"));
-        command.addAll(mode.flags());
         command.addAll(flags);
-        Path log = LOGS.resolve(name + "-" + mode.name().toLowerCase(Locale.ROOT) + ".log");
+        Path log = LOGS.resolve(name + ".log");
         LeakCheckedServer server;
         try {
             Files.createDirectories(LOGS);

@@ -192,6 +192,25 @@ public final class ShoutServer implements Callable<Integer> {
             description = "Process mode: a worker silent this long is replaced. Default: ${DEFAULT-VALUE}")
     private Duration workerTimeout;
 
+    @Option(names = "--migration-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "Process mode, SIGHUP: how long a connection may take to get its owed bytes to the"
+                    + " kernel and move to the new worker; one that cannot is drained instead."
+                    + " Default: ${DEFAULT-VALUE}")
+    private Duration migrationTimeout;
+
+    @Option(names = "--worker-max-connections", paramLabel = "N", defaultValue = "0",
+            description = "Process mode: replace a worker once this many connections were handed to it (each"
+                    + " worker up to 10% more, at random); its connections move to the new one. 0: never."
+                    + " Default: ${DEFAULT-VALUE}")
+    private long workerMaxConnections;
+
+    @Option(names = "--worker-max-age", paramLabel = "DURATION", defaultValue = "0s",
+            converter = DurationConverter.class,
+            description = "Process mode: replace a worker once it has served this long (each up to 10% longer,"
+                    + " at random); its connections move to the new one. 0: never. Default: ${DEFAULT-VALUE}")
+    private Duration workerMaxAge;
+
     public static void main(String[] args) {
         NettyJfrEvents.offUnlessAsked();
         System.exit(commandLine().execute(args));
@@ -255,7 +274,8 @@ public final class ShoutServer implements Callable<Integer> {
                 proxy, TlsConfig.of(tlsCertificate, tlsKey, tlsClientCa, tlsProvider, tlsHandshakeTimeout),
                 shutdownTimeout, backlog, workers == null ? CPUS : workers,
                 Arrays.stream(workerJvmOpts.trim().split("\\s+")).filter(opt -> !opt.isEmpty()).toList(),
-                maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout,
+                maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout, migrationTimeout,
+                workerMaxConnections, workerMaxAge,
                 new MetricsConfig(metricsHost == null ? host : metricsHost,
                         metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort), statsInterval),
                 spec.commandLine().getParseResult().originalArgs());

@@ -19,6 +19,10 @@ import java.util.Optional;
  * @param proxy whether connections come through balancers that send PROXY headers, and which to trust
  * @param tls TLS on the client port, if it is on
  * @param maxConnectionsPerIp connections one client address may hold at once; 0 = no limit
+ * @param migrationTimeout process mode: how long a rolling restart waits for a connection's owed
+ *     bytes to reach the kernel before it drains the connection instead of moving it
+ * @param workerMaxConnections process mode: a worker handed this many connections is replaced; 0 = never
+ * @param workerMaxAge process mode: a worker that served this long is replaced; zero = never
  * @param metrics the metrics endpoint and stats line
  * @param originalArgs the command line as given, which workers are started with
  */
@@ -39,6 +43,9 @@ public record ServerConfig(
         int maxConnectionsPerIp,
         int connectionsPerWorker,
         Duration workerTimeout,
+        Duration migrationTimeout,
+        long workerMaxConnections,
+        Duration workerMaxAge,
         MetricsConfig metrics,
         List<String> originalArgs) {
 
@@ -66,6 +73,17 @@ public record ServerConfig(
         check(connectionsPerWorker >= 1, "--connections-per-worker", connectionsPerWorker, ">= 1");
         Checks.positive(shutdownTimeout, "--shutdown-timeout");
         Checks.positive(workerTimeout, "--worker-timeout");
+        Checks.positive(migrationTimeout, "--migration-timeout");
+        check(workerMaxConnections >= 0, "--worker-max-connections", workerMaxConnections, ">= 0");
+        Checks.positiveOrOff(workerMaxAge, "--worker-max-age");
+    }
+
+    /**
+     * The longest a retiring worker spends moving its connections before it drains the rest: the
+     * migration timeout to ready them, as long again for the new worker to adopt them.
+     */
+    public Duration migrationPatience() {
+        return migrationTimeout.multipliedBy(2);
     }
 
     public TransformKind transform() {

@@ -35,6 +35,14 @@ public interface MetricsSource {
      */
     Map<String, Long> timedOut();
 
+    /**
+     * Process mode: live connections moved from a retiring worker to its replacement, by result:
+     * {@code ok}, {@code fallback} (drained where it was instead), {@code failed} (lost on the way).
+     */
+    default Map<String, Long> migrations() {
+        return Map.of();
+    }
+
     /** True while the server accepts connections and has somewhere to serve them. */
     boolean healthy();
 

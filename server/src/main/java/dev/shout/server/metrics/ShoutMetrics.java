@@ -33,8 +33,10 @@ public final class ShoutMetrics {
                 .help("Clients waiting for a slot: in the kernel's accept queue or accepted and not yet served.")
                 .callback(callback -> callback.call(source.waiting()))
                 .register(registry);
-        byReason("shout_connections_refused", "Connections refused before they were served, by reason.", source::refused);
-        byReason("shout_connections_timed_out", "Connections closed by a timeout, by reason.", source::timedOut);
+        byLabel("shout_connections_refused", "Connections refused before they were served, by reason.", "reason",
+                source::refused);
+        byLabel("shout_connections_timed_out", "Connections closed by a timeout, by reason.", "reason",
+                source::timedOut);
         if (perWorker) {
             registerProcessModeMetrics();
         }
@@ -63,6 +65,8 @@ public final class ShoutMetrics {
                     callback.call(handOffs.failed(), "failed");
                 })
                 .register(registry);
+        byLabel("shout_migrations", "Live connections moved to a new worker on a rolling restart, by result.",
+                "result", source::migrations);
     }
 
     /** An info metric, exposed as {@code shout_build_info}: 1 for each worker slot and build it runs. */
@@ -74,10 +78,10 @@ public final class ShoutMetrics {
         return info.build();
     }
 
-    private void byReason(String name, String help, Supplier<Map<String, Long>> counts) {
+    private void byLabel(String name, String help, String label, Supplier<Map<String, Long>> counts) {
         CounterWithCallback.builder().name(name).help(help)
-                .labelNames("reason")
-                .callback(callback -> counts.get().forEach((reason, count) -> callback.call(count, reason)))
+                .labelNames(label)
+                .callback(callback -> counts.get().forEach((value, count) -> callback.call(count, value)))
                 .register(registry);
     }
 

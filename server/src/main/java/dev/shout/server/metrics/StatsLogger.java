@@ -24,13 +24,14 @@ public final class StatsLogger {
         List<WorkerFigures> workers = source.workers();
         long restarts = workers.stream().flatMap(w -> w.restarts().values().stream()).mapToLong(Long::longValue).sum();
         log.info("stats: {} connections open, {} opened, {} bytes received, {} sent; {}/{} workers up, {} restarts,"
-                        + " {} connections lost; {} clients waiting, {} refused",
+                        + " {} connections lost, {} moved to new workers; {} clients waiting, {} refused",
                 workers.stream().mapToInt(WorkerFigures::open).sum(),
                 workers.stream().mapToLong(WorkerFigures::opened).sum(),
                 workers.stream().mapToLong(WorkerFigures::received).sum(),
                 workers.stream().mapToLong(WorkerFigures::sent).sum(),
                 workers.stream().filter(WorkerFigures::up).count(), workers.size(), restarts,
                 workers.stream().mapToLong(WorkerFigures::lost).sum(),
+                source.migrations().getOrDefault("ok", 0L),
                 source.waiting(),
                 source.refused().values().stream().mapToLong(Long::longValue).sum());
     }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import java.time.Duration;
 
 /**
  * What one connection has done: the bytes it received and was sent, and when it last did
@@ -19,6 +20,8 @@ final class ConnectionActivity extends ChannelDuplexHandler {
     private final Traffic traffic;
     /** The event loop's idle connections; null with {@code --idle-timeout 0}. */
     private final IdleConnections idle;
+    /** How long the connection had been idle in the process that served it before (issue #11). */
+    private final Duration alreadyIdle;
     private ChannelHandlerContext ctx;
     private long received;
     private long sent;
@@ -34,9 +37,10 @@ final class ConnectionActivity extends ChannelDuplexHandler {
     ConnectionActivity next;
     boolean listed;
 
-    ConnectionActivity(Traffic traffic, IdleConnections idle) {
+    ConnectionActivity(Traffic traffic, IdleConnections idle, Duration alreadyIdle) {
         this.traffic = traffic;
         this.idle = idle;
+        this.alreadyIdle = alreadyIdle;
     }
 
     Channel channel() {
@@ -56,8 +60,16 @@ final class ConnectionActivity extends ChannelDuplexHandler {
         this.ctx = ctx;
         traffic.connectionOpened();
         if (idle != null) {
-            idle.add(this);
+            idle.add(this, alreadyIdle);
         }
+    }
+
+    /**
+     * For a connection moving to another process: stops its idle timer here, and says how long
+     * it has been idle, which the next process counts on from; zero with no timer.
+     */
+    Duration leave() {
+        return idle == null ? Duration.ZERO : idle.leave(this);
     }
 
     @Override

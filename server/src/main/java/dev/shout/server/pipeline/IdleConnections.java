@@ -5,6 +5,7 @@ import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * The connections of one event loop that {@code --idle-timeout} watches, least recently active
  * first, and the one timer that closes those idle for that long. Every connection has the same
  * timeout, so moving a connection to the tail when it does something keeps the list in deadline
- * order: the timer only ever waits for the head's deadline, and a connection costs two links
+ * order (a connection moved in from another process is inserted where its idle time puts it): the timer only ever waits for the head's deadline, and a connection costs two links
  * instead of a scheduled task of its own (which also had to be cancelled and rescheduled).
  * Used on its event loop only.
  */
@@ -28,7 +29,8 @@ final class IdleConnections {
     private final TimedOutConnections timedOut;
     private ConnectionActivity head;
     private ConnectionActivity tail;
-    private boolean timerSet;
+    /** The one timer, set for the head's deadline while there is a head. */
+    private ScheduledFuture<?> timer;
 
     IdleConnections(EventExecutor loop, Duration timeout, TimedOutConnections timedOut) {
         this.loop = loop;
@@ -39,11 +41,33 @@ final class IdleConnections {
         this.timedOut = timedOut;
     }
 
-    /** Starts watching a new connection: it is active now. */
-    void add(ConnectionActivity connection) {
-        connection.lastActiveNanos = ticker.nanoTime();
-        append(connection);
+    /**
+     * Starts watching a new connection, idle for {@code alreadyIdle}: zero for one just accepted,
+     * what it carried for one moved from another process (issue #11). Those are inserted by their
+     * last activity, searching from the tail, where a new connection lands at once; one that
+     * becomes the head brings the timer forward.
+     */
+    void add(ConnectionActivity connection, Duration alreadyIdle) {
+        connection.lastActiveNanos = ticker.nanoTime() - alreadyIdle.toNanos();
+        ConnectionActivity before = tail;
+        while (before != null && before.lastActiveNanos > connection.lastActiveNanos) {
+            before = before.previous;
+        }
+        insertAfter(before, connection);
+        if (connection == head && timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         setTimer();
+    }
+
+    /** Stops watching a connection that moves to another process, and says how long it has been idle. */
+    Duration leave(ConnectionActivity connection) {
+        if (ReadProgress.pendingBytes(connection.channel()) != connection.owedWhenSeen) {
+            touched(connection); // the client took bytes since the last look: active now
+        }
+        remove(connection);
+        return Duration.ofNanos(ticker.nanoTime() - connection.lastActiveNanos);
     }
 
     /** The connection did something: its idle time starts again. */
@@ -64,15 +88,14 @@ final class IdleConnections {
     }
 
     private void setTimer() {
-        if (!timerSet && head != null) {
-            timerSet = true;
+        if (timer == null && head != null) {
             long wait = head.lastActiveNanos + timeoutNanos - ticker.nanoTime();
-            loop.schedule(this::closeIdle, Math.max(0, wait), TimeUnit.NANOSECONDS);
+            timer = loop.schedule(this::closeIdle, Math.max(0, wait), TimeUnit.NANOSECONDS);
         }
     }
 
     private void closeIdle() {
-        timerSet = false;
+        timer = null;
         long now = ticker.nanoTime();
         for (ConnectionActivity oldest = head; oldest != null && now - oldest.lastActiveNanos >= timeoutNanos;
                 oldest = head) {
@@ -92,15 +115,25 @@ final class IdleConnections {
     }
 
     private void append(ConnectionActivity connection) {
+        insertAfter(tail, connection);
+    }
+
+    /** Links {@code connection} in after {@code before}, or as the head when that is null. */
+    private void insertAfter(ConnectionActivity before, ConnectionActivity connection) {
+        ConnectionActivity after = before == null ? head : before.next;
         connection.listed = true;
-        connection.previous = tail;
-        connection.next = null;
-        if (tail == null) {
+        connection.previous = before;
+        connection.next = after;
+        if (before == null) {
             head = connection;
         } else {
-            tail.next = connection;
+            before.next = connection;
         }
-        tail = connection;
+        if (after == null) {
+            tail = connection;
+        } else {
+            after.previous = connection;
+        }
     }
 
     private void unlink(ConnectionActivity connection) {

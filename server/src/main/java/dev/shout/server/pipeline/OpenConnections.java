@@ -5,6 +5,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,11 @@ public final class OpenConnections {
 
     public synchronized int size() {
         return open;
+    }
+
+    /** The connections open now, for moving them to another process. */
+    public List<Channel> channels() {
+        return new ArrayList<>(channels);
     }
 
     /**

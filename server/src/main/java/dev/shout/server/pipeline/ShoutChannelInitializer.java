@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,7 +79,9 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
         config.setOption(ChannelOption.TCP_NODELAY, true);
         connections.add(ch);
         ChannelPipeline pipeline = ch.pipeline();
-        if (proxy.enabled()) {
+        // A connection moved from another worker read its PROXY header there.
+        Optional<ConnectionState> resumed = ConnectionMigration.resumed(ch);
+        if (proxy.enabled() && resumed.isEmpty()) {
             // First: the header is neither the client's traffic nor ever sent back.
             pipeline.addLast(new HAProxyMessageDecoder(MAX_TLV_BYTES), new ProxyHeaderHandler(proxy, refusals));
         }
@@ -88,10 +91,12 @@ public final class ShoutChannelInitializer extends ChannelInitializer<Channel> {
             pipeline.addLast(new TlsRecordFramer(), tls.get().newHandler(ch.alloc()), handshakeWatch);
         }
         pipeline.addLast(
-                new ConnectionActivity(traffic, idleConnections(ch.eventLoop())),
+                new ConnectionActivity(traffic, idleConnections(ch.eventLoop()),
+                        resumed.map(ConnectionState::idle).orElse(Duration.ZERO)),
                 new StalledReaderHandler(policy.writeTimeout(), timedOut),
                 BackpressureHandler.INSTANCE,
-                new TransformHandler(policy.transform().newTransform(), policy.halfClosedTimeout(), timedOut),
+                new TransformHandler(resumed.map(state -> state.restore(policy.transform().newTransform(), ch.alloc()))
+                        .orElseGet(policy.transform()::newTransform), policy.halfClosedTimeout(), timedOut),
                 ConnectionErrorHandler.INSTANCE);
     }
 }

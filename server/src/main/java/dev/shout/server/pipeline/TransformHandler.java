@@ -113,6 +113,16 @@ final class TransformHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /** True once the connection is ending: its last bytes are written or on their way. */
+    boolean ending() {
+        return lastWrite != null || halfClosedCheck != null;
+    }
+
+    /** For a connection that moves to another process: the bytes the transform holds, now the caller's. */
+    ByteBuf takeHeld(ChannelHandlerContext ctx) {
+        return transform.finish(ctx.alloc());
+    }
+
     private ChannelFuture writeLast(ChannelHandlerContext ctx) {
         lastWrite = ctx.writeAndFlush(transform.finish(ctx.alloc()));
         return lastWrite;

@@ -4,9 +4,11 @@ import dev.shout.server.metrics.MetricsSource;
 import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
 import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
 import dev.shout.server.process.link.LinkMessage.LeaseRequest;
+import dev.shout.server.process.link.LinkMessage.MigrateConnection;
 import dev.shout.server.process.link.LinkProtocolException;
 import dev.shout.server.process.supervision.WorkerHandle;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
 
 /**
  * How the master takes clients in, as {@code --accept} says: it accepts each one and hands it to
@@ -55,6 +57,24 @@ interface Acceptance {
     default void leaseRequested(WorkerHandle worker, LeaseRequest request) {
         throw notInThisMode("LeaseRequest");
     }
+
+    /**
+     * A rolling restart replaced {@code old}, which is told next to send its connections back
+     * (issue #11): each goes to {@code replacement}, its permit with it, never released.
+     */
+    default void moveConnections(WorkerHandle old, WorkerHandle replacement) {
+        workerRetiring(old);
+        migrations().route(old, replacement);
+    }
+
+    /** {@code from} sent back connection {@code message} with its descriptor, readied to move. */
+    void moving(WorkerHandle from, MigrateConnection message, FileDescriptor descriptor);
+
+    /** {@code worker} adopted a connection that moved to it: the old worker may close its copy. */
+    void migrated(WorkerHandle worker, long id);
+
+    /** Where retiring workers' connections move, and how that went. */
+    Migrations migrations();
 
     /** On shutdown: clients taken in but not yet served by a worker are closed. */
     void closeWaiting();

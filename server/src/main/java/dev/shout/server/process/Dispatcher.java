@@ -3,9 +3,12 @@ package dev.shout.server.process;
 import dev.shout.server.admission.AdmissionLedger;
 import dev.shout.server.admission.Permit;
 import dev.shout.server.metrics.MetricsSource;
+import dev.shout.server.pipeline.ConnectionState;
 import dev.shout.server.process.WorkerLoad.Unadopted;
 import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
 import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
+import dev.shout.server.process.link.LinkMessage.HandedOver;
+import dev.shout.server.process.link.LinkMessage.MigrateConnection;
 import dev.shout.server.process.supervision.WorkerHandle;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,6 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * and passes its descriptor to the least-loaded worker that has room; keeps which worker holds
  * which connection until the worker reports it closed. While no worker can take one, or the
  * server is full, it stops accepting, so clients wait in the kernel's backlog, not refused.
+ *
+ * <p>On a rolling restart it also routes live connections (issue #11): a retiring worker sends
+ * each back with its state, and it goes, admission and all, to that worker's replacement; the
+ * old worker closes its copy once told the new one adopted it.
  *
  * <p>Lives in the server channel's pipeline and, like all master state, runs on the master's
  * one event loop.
@@ -55,6 +63,8 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
     private int roundRobin;
     private long handOffsSucceeded;
     private long handOffsFailed;
+    /** Where retiring workers' connections move, and how that went. */
+    private final Migrations migrations = new Migrations();
 
     Dispatcher(AdmissionLedger admission, IntFunction<SlotTotals> totals, int connectionsPerWorker) {
         this.admission = admission;
@@ -80,7 +90,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
             connection.unsafe().closeForcibly();
             return;
         }
-        waiting.add(new Waiting(nextId++, connection, permit.get(), 0));
+        waiting.add(new Waiting(nextId++, connection, permit.get(), 0, Optional.empty()));
         dispatchWaiting();
     }
 
@@ -113,6 +123,43 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
         load(worker).ifPresent(WorkerLoad::stopTaking);
     }
 
+    /**
+     * {@code from} sent back a connection it readied to move: its permit comes along, never
+     * released, and it waits for its worker like an accepted one, ahead of those.
+     */
+    @Override
+    public void moving(WorkerHandle from, MigrateConnection message, FileDescriptor descriptor) {
+        EpollSocketChannel connection = new EpollSocketChannel(descriptor.intValue());
+        Optional<Permit> permit = load(from).map(load -> load.holdings().take(message.connection()));
+        if (permit.isEmpty()) {
+            log.error("{} moved connection {}, which it does not hold: closing it", from, message.connection());
+            migrations.failed();
+            connection.unsafe().closeForcibly();
+            return;
+        }
+        waiting.addFirst(new Waiting(message.connection(), connection, permit.get(), 0,
+                Optional.of(new Move(from, message.state()))));
+        capacityChanged();
+    }
+
+    @Override
+    public void migrated(WorkerHandle worker, long id) {
+        load(worker).flatMap(load -> load.adopted(id)).flatMap(WorkerLoad.InFlight::move).ifPresent(move -> {
+            migrations.moved();
+            handedOver(move, id);
+        });
+    }
+
+    /** The old worker's copy of a moved connection may go: another worker holds it, or it is gone. */
+    private void handedOver(Move move, long id) {
+        load(move.from()).ifPresent(old -> old.link().send(new HandedOver(id)));
+    }
+
+    @Override
+    public Migrations migrations() {
+        return migrations;
+    }
+
     /** Its link is gone: what it adopted was reported before, so the rest is untouched and goes to another. */
     @Override
     public void linkClosed(WorkerHandle worker) {
@@ -125,6 +172,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
     /** It exited: the permits of what it held go back; counted lost when it crashed with them. */
     @Override
     public void workerGone(WorkerHandle worker, boolean crashed) {
+        migrations.forget(worker);
         WorkerLoad load = loads.remove(worker);
         if (load == null) {
             return;
@@ -140,14 +188,14 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
 
     @Override
     public void adopted(WorkerHandle worker, long id) {
-        load(worker).filter(load -> load.adopted(id)).ifPresent(load -> totals.apply(worker.slot()).opened());
+        load(worker).flatMap(load -> load.adopted(id)).ifPresent(sent -> totals.apply(worker.slot()).opened());
     }
 
     /** The connection was reset while it waited: the master's copy and its permit go. */
     @Override
     public void arrivedClosed(WorkerHandle worker, long id) {
         load(worker).ifPresent(load -> {
-            load.adopted(id);
+            load.adopted(id).flatMap(WorkerLoad.InFlight::move).ifPresent(move -> handedOver(move, id));
             load.holdings().release(id);
         });
     }
@@ -188,14 +236,14 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
         if (!waiting.isEmpty()) {
             log.info("closing {} connections that were waiting for a worker", waiting.size());
         }
-        waiting.forEach(Waiting::close);
+        waiting.forEach(this::close);
         waiting.clear();
     }
 
     private void reclaim(List<Unadopted> connections) {
         for (int i = connections.size() - 1; i >= 0; i--) {
             Unadopted back = connections.get(i);
-            waiting.addFirst(new Waiting(back.id(), back.connection(), back.permit(), 0));
+            waiting.addFirst(new Waiting(back.id(), back.connection(), back.permit(), 0, back.move()));
         }
         if (!connections.isEmpty()) {
             log.info("{} connections sent to a worker that is gone go to another", connections.size());
@@ -204,12 +252,25 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
     }
 
     private void dispatchWaiting() {
-        for (WorkerLoad load; !waiting.isEmpty() && (load = pick()) != null; ) {
+        for (WorkerLoad load; !waiting.isEmpty() && (load = pickFor(waiting.peek())) != null; ) {
             handOff(waiting.poll(), load);
         }
         if (serverChannel != null) {
             serverChannel.config().setAutoRead(waiting.isEmpty() && !admission.full() && pick() != null);
         }
+    }
+
+    /**
+     * A moving connection goes to the replacement of the worker it comes from, whatever its load,
+     * as soon as that has room in flight; if the replacement is gone, anywhere. Null if it waits.
+     */
+    private WorkerLoad pickFor(Waiting next) {
+        Optional<WorkerLoad> replacement = next.move().flatMap(move -> migrations.replacementOf(move.from())).map(loads::get)
+                .filter(WorkerLoad::accepting);
+        if (replacement.isPresent()) {
+            return replacement.get().hasRoomInFlight() ? replacement.get() : null;
+        }
+        return pick();
     }
 
     /** The worker with the fewest connections and room for one more, ties going round-robin; null if none. */
@@ -232,8 +293,8 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
     private void handOff(Waiting next, WorkerLoad load) {
         // Our copy of the descriptor is closed only when the worker adopts it: closing it
         // before sendmsg ran would fail with EBADF.
-        load.sent(next.id(), next.connection(), next.permit());
-        load.link().sendConnection(next.connection(), next.id())
+        load.sent(next.id(), next.connection(), next.permit(), next.move());
+        load.link().sendConnection(next.connection(), next.id(), next.move().map(Move::state))
                 .addListener((ChannelFuture written) -> handedOff(next, load, written));
         unflushed.add(load.link());
     }
@@ -248,7 +309,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
         load.stopTaking();
         // A link that cannot be written to is broken: closing it hands the rest back too.
         load.link().close();
-        Waiting again = new Waiting(sent.id(), sent.connection(), permit, sent.failures() + 1);
+        Waiting again = new Waiting(sent.id(), sent.connection(), permit, sent.failures() + 1, sent.move());
         if (again.failures() < MAX_ATTEMPTS && serverChannel.isOpen()) {
             log.warn("handing {} to {} failed ({}); trying another worker",
                     sent.connection().remoteAddress(), load.worker(), written.cause().toString());
@@ -257,8 +318,16 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
         } else {
             log.error("closing {}: no worker could take it ({})", sent.connection().remoteAddress(),
                     written.cause().toString());
-            again.close();
+            close(again);
         }
+    }
+
+    /** Gives up on {@code unserved}: a live connection lost so is a failed migration. */
+    private void close(Waiting unserved) {
+        if (unserved.move().isPresent()) {
+            migrations.failed();
+        }
+        unserved.close();
     }
 
     private Optional<WorkerLoad> load(WorkerHandle worker) {
@@ -274,8 +343,15 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
         return connection.remoteAddress().getAddress();
     }
 
-    /** An admitted connection waiting for a worker, and how many hand-offs of it failed. */
-    private record Waiting(long id, EpollSocketChannel connection, Permit permit, int failures) {
+    /** A live connection on its way from the worker that served it, with the state it goes on from. */
+    record Move(WorkerHandle from, ConnectionState state) {
+    }
+
+    /**
+     * An admitted connection waiting for a worker, how many hand-offs of it failed, and where it
+     * moves from if it is a live one.
+     */
+    private record Waiting(long id, EpollSocketChannel connection, Permit permit, int failures, Optional<Move> move) {
         void close() {
             permit.release();
             connection.unsafe().closeForcibly();

@@ -7,8 +7,10 @@ import dev.shout.server.config.AcceptMode;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.metrics.Observability;
+import dev.shout.server.process.link.LinkMessage.MigrateConnections;
 import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.supervision.Clock;
+import dev.shout.server.process.supervision.RecyclePolicy;
 import dev.shout.server.process.supervision.SupervisionPolicy;
 import dev.shout.server.process.supervision.Supervisor;
 import dev.shout.server.process.supervision.SupervisorEvents;
@@ -89,10 +91,14 @@ public final class Master implements SupervisorEvents {
                 log.info("workers link through {}", control.path());
                 PinnedJar.runningJar().ifPresent(pinned::pin);
                 supervisor = new Supervisor(
-                        SupervisionPolicy.of(config.workers(), config.workerTimeout(), config.shutdownTimeout()),
+                        // A retiring worker moves its connections first, then drains what stayed.
+                        SupervisionPolicy.of(config.workers(), config.workerTimeout(),
+                                config.shutdownTimeout().plus(config.migrationPatience())),
+                        new RecyclePolicy(config.workerMaxConnections(), config.workerMaxAge()),
                         new JvmWorkerLauncher(config, control.path(), pinned), Clock.SYSTEM, loop, this);
                 links = new WorkerLinks(supervisor,
-                        link -> new MasterLinkHandler(link, supervisor, acceptance, totals[link.worker().slot()]));
+                        link -> new MasterLinkHandler(link, supervisor, acceptance, totals[link.worker().slot()]),
+                        acceptance);
                 Optional<Channel> metrics = Observability.start(config.metrics(), loop, EpollServerSocketChannel.class,
                         new MasterMetrics(supervisor, acceptance, links, admission, server, slot -> totals[slot],
                                 config.workers()), true);
@@ -123,6 +129,17 @@ public final class Master implements SupervisorEvents {
     @Override
     public void retiring(WorkerHandle worker) {
         acceptance.workerRetiring(worker);
+    }
+
+    /** Over TLS a connection cannot move by its descriptor alone (issue #11): such workers drain as before. */
+    @Override
+    public boolean moveConnections(WorkerHandle old, WorkerHandle replacement) {
+        Optional<MasterLink> link = config.tls().isPresent() ? Optional.empty() : links.of(old);
+        link.ifPresent(toOld -> {
+            acceptance.moveConnections(old, replacement);
+            toOld.send(new MigrateConnections());
+        });
+        return link.isPresent();
     }
 
     @Override

@@ -9,6 +9,9 @@ import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
 import dev.shout.server.process.link.LinkMessage.LeaseRequest;
+import dev.shout.server.process.link.LinkMessage.MigrateConnection;
+import dev.shout.server.process.link.LinkMessage.Migrated;
+import dev.shout.server.process.link.LinkMessage.StayedBehind;
 import dev.shout.server.process.link.LinkMessage.Released;
 import dev.shout.server.process.link.LinkProtocolException;
 import dev.shout.server.process.supervision.Supervisor;
@@ -52,12 +55,20 @@ final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
             totals.add(link.heartbeat(beat), beat);
         } else if (message instanceof Adopted adopted) {
             acceptance.adopted(worker, adopted.connection());
+            supervisor.handed(worker);
+        } else if (message instanceof MigrateConnection moving) {
+            link.moving().message(moving);
+        } else if (message instanceof Migrated migrated) {
+            acceptance.migrated(worker, migrated.connection());
+        } else if (message instanceof StayedBehind) {
+            acceptance.migrations().stayed();
         } else if (message instanceof ArrivedClosed arrived) {
             acceptance.arrivedClosed(worker, arrived.connection());
         } else if (message instanceof Released released) {
             acceptance.released(worker, released.connection());
         } else if (message instanceof Accepted accepted) {
             acceptance.accepted(worker, accepted.connection());
+            supervisor.handed(worker);
         } else if (message instanceof LeaseRequest request) {
             acceptance.leaseRequested(worker, request);
         } else if (message instanceof AdmissionRequest request) {

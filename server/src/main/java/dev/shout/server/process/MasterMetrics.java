@@ -83,6 +83,11 @@ final class MasterMetrics implements MetricsSource {
     }
 
     @Override
+    public Map<String, Long> migrations() {
+        return acceptance.migrations().byResult();
+    }
+
+    @Override
     public long waiting() {
         return acceptance.waiting() + AcceptQueue.length(((InetSocketAddress) server.localAddress()).getPort());
     }

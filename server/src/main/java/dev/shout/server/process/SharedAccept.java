@@ -9,9 +9,14 @@ import dev.shout.server.process.link.LinkMessage.AcceptUntil;
 import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
 import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
 import dev.shout.server.process.link.LinkMessage.LeaseAnswer;
+import dev.shout.server.process.link.LinkMessage.HandedOver;
 import dev.shout.server.process.link.LinkMessage.LeaseRequest;
+import dev.shout.server.process.link.LinkMessage.MigrateConnection;
 import dev.shout.server.process.supervision.WorkerHandle;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -34,7 +39,14 @@ import org.slf4j.LoggerFactory;
  * {@code --max-connections-per-ip} — which a worker keeps while it serves the client and for a
  * moment after, to serve the next client from that address without asking again. While the
  * ledger is full, requests wait here and every worker pauses; a worker ahead of the others
- * pauses too ({@link AcceptBalance}): each is told up to which count it may take clients. Everything runs on the master's one event loop.
+ * pauses too ({@link AcceptBalance}): each is told up to which count it may take clients.
+ *
+ * <p>On a rolling restart a retiring worker sends its live connections back (issue #11): each
+ * goes on to the replacement as in the other mode, its lease's permit moved from the old
+ * worker's holdings to the new one's, unreleased, under an id of the master's: negative, so
+ * that it never meets the leases the new worker numbers from 1 itself.
+ *
+ * <p>Everything runs on the master's one event loop.
  */
 final class SharedAccept implements Acceptance {
 
@@ -53,6 +65,11 @@ final class SharedAccept implements Acceptance {
      * worker does not take every client until it has caught up.
      */
     private final Map<Integer, Long> takenBySlot = new HashMap<>();
+    /** Moved connections sent on and not yet adopted, by the id they were sent under. */
+    private final Map<Long, Moving> moving = new HashMap<>();
+    /** Where retiring workers' connections move, and how that went. */
+    private final Migrations migrations = new Migrations();
+    private long nextMovedId = -1;
     private EpollServerSocketChannel server;
 
     SharedAccept(AdmissionLedger admission, IntFunction<SlotTotals> totals, int connectionsPerWorker) {
@@ -97,6 +114,9 @@ final class SharedAccept implements Acceptance {
             return;
         }
         queued.removeIf(waiting -> waiting.share() == share);
+        migrations.forget(worker);
+        // Sent to it and never adopted: lost with it (its holdings release their permits below).
+        List.copyOf(moving.keySet()).forEach(id -> settle(worker, id).ifPresent(lost -> migrations.failed()));
         share.holdings.releaseAll();
         // Its leases include some kept unused: what it served is what its last heartbeat said.
         int served = share.link.lastHeartbeat().open();
@@ -131,6 +151,73 @@ final class SharedAccept implements Acceptance {
                 taken(share);
             }
         });
+    }
+
+    /**
+     * Sends a connection {@code from} readied to move on to its replacement at once, whatever its
+     * load, or to any worker taking clients if that is gone, with the lease's permit.
+     */
+    @Override
+    public void moving(WorkerHandle from, MigrateConnection message, FileDescriptor descriptor) {
+        EpollSocketChannel connection = new EpollSocketChannel(descriptor.intValue());
+        Optional<Share> old = share(from);
+        Optional<Permit> permit = old.map(share -> share.holdings.take(message.connection()));
+        Optional<Share> to = migrations.replacementOf(from).flatMap(this::share).filter(share -> share.taking)
+                .or(() -> shares.values().stream().filter(share -> share.taking).findFirst());
+        if (permit.isEmpty() || to.isEmpty()) {
+            log.error("{} moved connection {}, which {}: closing it", from, message.connection(),
+                    permit.isEmpty() ? "it does not hold" : "no worker can take");
+            migrations.failed();
+            permit.ifPresent(Permit::release);
+            connection.unsafe().closeForcibly();
+            old.ifPresent(share -> share.link.send(new HandedOver(message.connection())));
+            return;
+        }
+        long id = nextMovedId--;
+        Share share = to.get();
+        share.holdings.hold(id, permit.get());
+        moving.put(id, new Moving(share.worker, connection, from, message.connection()));
+        share.link.sendConnection(connection, id, Optional.of(message.state())).addListener((ChannelFuture written) -> {
+            if (!written.isSuccess()) {
+                log.error("moving {} to {} failed ({}): closing it", connection, share.worker, written.cause().toString());
+                settle(share.worker, id).ifPresent(lost -> {
+                    migrations.failed();
+                    share.holdings.release(id);
+                });
+            }
+        });
+        share.link.flush();
+    }
+
+    @Override
+    public void migrated(WorkerHandle worker, long id) {
+        settle(worker, id).ifPresent(moved -> migrations.moved());
+    }
+
+    /** Only a moved connection arrives with a message: it was reset on its way, its permit goes. */
+    @Override
+    public void arrivedClosed(WorkerHandle worker, long id) {
+        settle(worker, id).ifPresent(gone -> share(worker).ifPresent(share -> share.holdings.release(id)));
+    }
+
+    @Override
+    public Migrations migrations() {
+        return migrations;
+    }
+
+    /**
+     * Moved connection {@code id}, sent to {@code worker}, is adopted or gone: the master's copy
+     * closes, and so may the old worker's. Empty if it was not on its way there.
+     */
+    private Optional<Moving> settle(WorkerHandle worker, long id) {
+        Moving settled = moving.get(id);
+        if (settled == null || !settled.to().equals(worker)) {
+            return Optional.empty();
+        }
+        moving.remove(id);
+        settled.connection().unsafe().closeForcibly();
+        share(settled.from()).ifPresent(old -> old.link.send(new HandedOver(settled.idThere())));
+        return Optional.of(settled);
     }
 
     @Override
@@ -243,5 +330,9 @@ final class SharedAccept implements Acceptance {
     }
 
     private record Queued(Share share, LeaseRequest request) {
+    }
+
+    /** A live connection sent on to {@code to} and not yet adopted: the master's copy, and its old worker and id there. */
+    private record Moving(WorkerHandle to, EpollSocketChannel connection, WorkerHandle from, long idThere) {
     }
 }

@@ -1,6 +1,8 @@
 package dev.shout.server.process;
 
+import dev.shout.server.process.link.DescriptorPairing;
 import dev.shout.server.process.link.LinkCodec;
+import dev.shout.server.process.link.LinkMessage.MigrateConnection;
 import dev.shout.server.process.link.LinkMessage.Sender;
 import dev.shout.server.process.supervision.Supervisor;
 import dev.shout.server.process.supervision.WorkerHandle;
@@ -20,11 +22,14 @@ final class WorkerLinks {
 
     private final Supervisor supervisor;
     private final Function<MasterLink, MasterLinkHandler> handlers;
+    private final Acceptance acceptance;
     private final Map<WorkerHandle, MasterLink> links = new HashMap<>();
 
-    WorkerLinks(Supervisor supervisor, Function<MasterLink, MasterLinkHandler> handlers) {
+    /** @param acceptance where the connections a worker moves go, once each met its descriptor */
+    WorkerLinks(Supervisor supervisor, Function<MasterLink, MasterLinkHandler> handlers, Acceptance acceptance) {
         this.supervisor = supervisor;
         this.handlers = handlers;
+        this.acceptance = acceptance;
     }
 
     /** A connection from {@code pid}, on the master's loop; false to refuse it. */
@@ -43,7 +48,8 @@ final class WorkerLinks {
             }
             return true;
         }
-        MasterLink created = new MasterLink(worker, channel);
+        MasterLink created = new MasterLink(worker, channel, new DescriptorPairing((message, descriptor) ->
+                acceptance.moving(worker, (MigrateConnection) message, descriptor)));
         links.put(worker, created);
         channel.closeFuture().addListener(closed -> links.remove(worker));
         channel.pipeline().addLast(new LinkCodec(Sender.WORKER), handlers.apply(created));

@@ -2,12 +2,14 @@ package dev.shout.server.process;
 
 import dev.shout.server.admission.Holdings;
 import dev.shout.server.admission.Permit;
+import dev.shout.server.process.Dispatcher.Move;
 import dev.shout.server.process.supervision.WorkerHandle;
 import io.netty.channel.epoll.EpollSocketChannel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the dispatcher knows of one worker: its link, the permits of the connections it holds,
@@ -30,7 +32,7 @@ final class WorkerLoad {
      * adopts it, so that if the worker dies first the connection, still untouched, can go to
      * another worker.
      */
-    private final Map<Long, EpollSocketChannel> unadopted = new LinkedHashMap<>();
+    private final Map<Long, InFlight> unadopted = new LinkedHashMap<>();
     private boolean accepting = true;
 
     WorkerLoad(WorkerHandle worker, MasterLink link) {
@@ -56,7 +58,16 @@ final class WorkerLoad {
     }
 
     boolean canTake(int connectionsPerWorker) {
-        return accepting && open() < connectionsPerWorker && unadopted.size() < MAX_IN_FLIGHT;
+        return accepting && open() < connectionsPerWorker && hasRoomInFlight();
+    }
+
+    /** Whether it takes connections at all; one moving to it as a replacement ignores the per-worker limit. */
+    boolean accepting() {
+        return accepting;
+    }
+
+    boolean hasRoomInFlight() {
+        return unadopted.size() < MAX_IN_FLIGHT;
     }
 
     /** It drains, or its link broke: it is sent nothing more. */
@@ -64,9 +75,9 @@ final class WorkerLoad {
         accepting = false;
     }
 
-    void sent(long id, EpollSocketChannel connection, Permit permit) {
+    void sent(long id, EpollSocketChannel connection, Permit permit, Optional<Move> move) {
         holdings.hold(id, permit);
-        unadopted.put(id, connection);
+        unadopted.put(id, new InFlight(connection, move));
     }
 
     /** The send failed: the connection and its permit come back, for another worker. */
@@ -75,24 +86,27 @@ final class WorkerLoad {
         return holdings.take(id);
     }
 
-    /** It holds the connection now: the master's copy can go. */
-    boolean adopted(long id) {
-        EpollSocketChannel copy = unadopted.remove(id);
-        if (copy == null) {
-            return false;
+    /** It holds the connection now: the master's copy can go. Empty if it was not on its way here. */
+    Optional<InFlight> adopted(long id) {
+        InFlight sent = unadopted.remove(id);
+        if (sent != null) {
+            sent.connection().unsafe().closeForcibly();
         }
-        copy.unsafe().closeForcibly();
-        return true;
+        return Optional.ofNullable(sent);
     }
 
     /** Takes back every connection it never adopted, with its permit, for another worker. */
     List<Unadopted> takeUnadopted() {
         List<Unadopted> taken = new ArrayList<>();
-        unadopted.forEach((id, connection) -> taken.add(new Unadopted(id, connection, holdings.take(id))));
+        unadopted.forEach((id, sent) -> taken.add(new Unadopted(id, sent.connection(), holdings.take(id), sent.move())));
         unadopted.clear();
         return taken;
     }
 
-    record Unadopted(long id, EpollSocketChannel connection, Permit permit) {
+    record Unadopted(long id, EpollSocketChannel connection, Permit permit, Optional<Move> move) {
+    }
+
+    /** A connection sent and not yet adopted: the master's copy, and where it moves from if it is a live one. */
+    record InFlight(EpollSocketChannel connection, Optional<Move> move) {
     }
 }

@@ -43,6 +43,12 @@ class ServerConfigTest {
                         "--worker-timeout: 0s (expected: > 0)"),
                 invalid("negative worker timeout", c -> c.workerTimeout = Duration.ofMillis(-250),
                         "--worker-timeout: -250ms (expected: > 0)"),
+                invalid("zero migration timeout", c -> c.migrationTimeout = Duration.ZERO,
+                        "--migration-timeout: 0s (expected: > 0)"),
+                invalid("negative worker max connections", c -> c.workerMaxConnections = -1,
+                        "--worker-max-connections: -1 (expected: >= 0)"),
+                invalid("negative worker max age", c -> c.workerMaxAge = Duration.ofSeconds(-1),
+                        "--worker-max-age: -1s (expected: >= 0)"),
                 invalid("shutdown timeout over a day", c -> c.shutdownTimeout = Duration.ofHours(25),
                         "--shutdown-timeout: 25h (expected: <= 24h)"),
                 invalid("negative per-IP limit", c -> c.maxConnectionsPerIp = -1,
@@ -170,6 +176,9 @@ class ServerConfigTest {
         int maxConnectionsPerIp = 1000;
         int connectionsPerWorker = 10_000;
         Duration workerTimeout = Duration.ofSeconds(5);
+        Duration migrationTimeout = Duration.ofSeconds(5);
+        long workerMaxConnections = 0;
+        Duration workerMaxAge = Duration.ZERO;
         List<String> originalArgs = List.of();
 
         ServerConfig build() {
@@ -178,7 +187,7 @@ class ServerConfigTest {
             ProxyProtocolPolicy proxy = new ProxyProtocolPolicy(ProxyProtocol.OFF, List.of(), Duration.ofSeconds(5));
             return new ServerConfig(host, port, mode, accept, threads, connection, proxy, Optional.empty(), shutdownTimeout, backlog, workers,
                     workerJvmOpts, maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout,
-                    new MetricsConfig("127.0.0.1", OptionalInt.empty(), Duration.ZERO), originalArgs);
+                    migrationTimeout, workerMaxConnections, workerMaxAge, new MetricsConfig("127.0.0.1", OptionalInt.empty(), Duration.ZERO), originalArgs);
         }
     }
 }

@@ -123,9 +123,44 @@ class IdleConnectionsTest {
         assertFalse(ch.isOpen());
     }
 
+    @Test
+    void aConnectionMovedInIdleTakesItsPlaceByDeadlineAndBringsTheTimerForward() {
+        EmbeddedChannel quiet = onTheLoopOf(ch);
+        after(ch, 200);
+        // Idle for 900 ms where it was served: its time is up at 300 ms, before the others' 1000 ms
+        // and before the timer already set for the first of them.
+        EmbeddedChannel moved = onTheLoopOf(ch, new ConnectionState(new byte[0], Duration.ofMillis(900)));
+        // Idle for 500 ms: up at 700 ms, between the two.
+        EmbeddedChannel between = onTheLoopOf(ch, new ConnectionState(new byte[0], Duration.ofMillis(500)));
+        after(ch, 99);
+        assertTrue(moved.isOpen());
+        after(ch, 1);
+        assertFalse(moved.isOpen(), "the move made an idle client live longer");
+        assertTrue(ch.isOpen() && quiet.isOpen() && between.isOpen());
+        after(ch, 400);
+        assertFalse(between.isOpen());
+        assertTrue(ch.isOpen() && quiet.isOpen());
+        after(ch, 300);
+        assertFalse(ch.isOpen() || quiet.isOpen());
+        assertEquals(4L, timedOut.totals().get(TimedOutConnections.Cause.IDLE.label()));
+        quiet.finishAndReleaseAll();
+        moved.finishAndReleaseAll();
+        between.finishAndReleaseAll();
+    }
+
     /** A second connection with the same pipeline on {@code first}'s event loop, so on its clock and idle timer. */
     private EmbeddedChannel onTheLoopOf(EmbeddedChannel first) {
+        return served(EmbeddedChannel.builder().register(false).build(), first);
+    }
+
+    /** As {@link #onTheLoopOf(EmbeddedChannel)}, for a connection moved in from another process with {@code state}. */
+    private EmbeddedChannel onTheLoopOf(EmbeddedChannel first, ConnectionState state) {
         EmbeddedChannel ch = EmbeddedChannel.builder().register(false).build();
+        ConnectionMigration.resume(ch, state);
+        return served(ch, first);
+    }
+
+    private EmbeddedChannel served(EmbeddedChannel ch, EmbeddedChannel first) {
         first.eventLoop().register(ch).syncUninterruptibly();
         ch.pipeline().addLast(initializer);
         return ch;

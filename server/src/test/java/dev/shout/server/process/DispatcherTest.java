@@ -1,5 +1,6 @@
 package dev.shout.server.process;
 
+import dev.shout.server.process.link.DescriptorPairing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,7 @@ class DispatcherTest {
 
     @Test
     void aConnectionItsWorkerDoesNotHoldIsRefusedAndChargesNothing() {
-        dispatcher.workerReady(worker, new MasterLink(worker, link));
+        dispatcher.workerReady(worker, new MasterLink(worker, link, new DescriptorPairing((message, descriptor) -> { })));
         assertRefusedUncharged();
     }
 
@@ -51,7 +52,7 @@ class DispatcherTest {
 
     @Test
     void aWorkerGoneIsRefused() {
-        dispatcher.workerReady(worker, new MasterLink(worker, link));
+        dispatcher.workerReady(worker, new MasterLink(worker, link, new DescriptorPairing((message, descriptor) -> { })));
         dispatcher.workerGone(worker, false);
         assertRefusedUncharged();
     }

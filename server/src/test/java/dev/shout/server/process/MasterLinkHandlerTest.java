@@ -1,5 +1,6 @@
 package dev.shout.server.process;
 
+import dev.shout.server.process.link.DescriptorPairing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +39,7 @@ class MasterLinkHandlerTest {
     private final SlotTotals totals = new SlotTotals();
     private final EmbeddedChannel messages = new EmbeddedChannel();
     private final EmbeddedChannel descriptors = new EmbeddedChannel();
-    private final MasterLink link = new MasterLink(worker, messages);
+    private final MasterLink link = new MasterLink(worker, messages, new DescriptorPairing((message, descriptor) -> { }));
 
     MasterLinkHandlerTest() {
         messages.pipeline().addLast(new LinkCodec(Sender.WORKER), new MasterLinkHandler(link, pool.supervisor(),

@@ -3,18 +3,27 @@ package dev.shout.server.process;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shout.server.admission.AdmissionLedger;
+import dev.shout.server.pipeline.ConnectionState;
+import dev.shout.server.process.link.DescriptorPairing;
 import dev.shout.server.process.link.LinkMessage;
 import dev.shout.server.process.link.LinkMessage.AcceptUntil;
+import dev.shout.server.process.link.LinkMessage.HandedOver;
 import dev.shout.server.process.link.LinkMessage.LeaseAnswer;
 import dev.shout.server.process.link.LinkMessage.LeaseRequest;
 import dev.shout.server.process.link.LinkMessage.ListeningSocket;
+import dev.shout.server.process.link.LinkMessage.MigrateConnection;
+import dev.shout.server.process.link.LinkMessage.MigratedConnection;
 import dev.shout.server.process.supervision.SupervisedPool;
 import dev.shout.server.process.supervision.WorkerHandle;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
+import java.time.Duration;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -26,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@link SharedAccept}, the master's side of {@code --accept workers}, against a real ledger and
  * links whose messages are read back: leases granted within the limits, requests held while the
- * server is full, workers told how many clients they may take.
+ * server is full, workers told how many clients they may take, leases moving with live connections.
  */
 @Timeout(10)
 class SharedAcceptTest {
@@ -132,6 +141,37 @@ class SharedAcceptTest {
         assertEquals(0, ledger.admitted());
     }
 
+    @Test
+    void aMovedConnectionTakesItsLeaseToTheReplacementUnreleasedUnderAnIdNoWorkerUses() {
+        accept.listening(server);
+        WorkerHandle old = pool.worker(1000);
+        WorkerHandle replacement = pool.worker(1001);
+        EmbeddedChannel toOld = ready(old);
+        EmbeddedChannel toNew = ready(replacement);
+        accept.leaseRequested(old, new LeaseRequest(1, A));
+        accept.accepted(old, 1);
+        accept.moveConnections(old, replacement);
+        drain(toOld);
+        drain(toNew);
+
+        ConnectionState state = new ConnectionState(new byte[] {(byte) 0xc3}, Duration.ofSeconds(2));
+        EpollSocketChannel socket = new EpollSocketChannel();
+        accept.moving(old, new MigrateConnection(0, 1, state), new FileDescriptor(socket.fd().intValue()));
+        accept.released(old, 1); // a stray release of the old lease must not give the place back
+        assertEquals(1, ledger.admitted());
+        MigratedConnection sent = assertInstanceOf(MigratedConnection.class, drain(toNew).get(0));
+        assertTrue(sent.connection() < 0, "sent under an id the new worker may use for its own leases");
+        assertEquals(state, sent.state());
+
+        accept.migrated(replacement, sent.connection());
+        assertEquals(List.of(new HandedOver(1)), drain(toOld));
+        assertEquals(1L, accept.migrations().byResult().get("ok"));
+        assertEquals(1, totals[1].openedCount() + totals[2].openedCount(), "the moved client was counted opened again");
+        assertEquals(1, ledger.admitted());
+        accept.released(replacement, sent.connection());
+        assertEquals(0, ledger.admitted());
+    }
+
     private EmbeddedChannel ready(WorkerHandle worker) {
         return ready(accept, worker);
     }
@@ -139,7 +179,7 @@ class SharedAcceptTest {
     /** Makes {@code worker} ready with a link of two sockets; returns its framed socket. */
     private EmbeddedChannel ready(SharedAccept shared, WorkerHandle worker) {
         EmbeddedChannel messages = channel();
-        MasterLink link = new MasterLink(worker, messages);
+        MasterLink link = new MasterLink(worker, messages, new DescriptorPairing((message, descriptor) -> { }));
         link.attachDescriptors(channel());
         shared.workerReady(worker, link);
         return messages;

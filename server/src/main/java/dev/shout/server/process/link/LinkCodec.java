@@ -8,14 +8,21 @@ import dev.shout.server.process.link.LinkMessage.Adopted;
 import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
 import dev.shout.server.process.link.LinkMessage.ClientConnection;
 import dev.shout.server.process.link.LinkMessage.Draining;
+import dev.shout.server.process.link.LinkMessage.HandedOver;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
 import dev.shout.server.process.link.LinkMessage.LeaseAnswer;
 import dev.shout.server.process.link.LinkMessage.LeaseRequest;
 import dev.shout.server.process.link.LinkMessage.ListeningSocket;
+import dev.shout.server.process.link.LinkMessage.MigrateConnection;
+import dev.shout.server.process.link.LinkMessage.MigrateConnections;
+import dev.shout.server.process.link.LinkMessage.MigratedConnection;
+import dev.shout.server.process.link.LinkMessage.Migrated;
+import dev.shout.server.process.link.LinkMessage.StayedBehind;
 import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.link.LinkMessage.Released;
 import dev.shout.server.process.link.LinkMessage.Sender;
+import dev.shout.server.pipeline.ConnectionState;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageCodec;
@@ -24,6 +31,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -166,7 +174,13 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
         RELOAD_CERTIFICATES(ReloadCertificates.TYPE, Sender.MASTER, ReloadCertificates.class),
         LISTENING_SOCKET(ListeningSocket.TYPE, Sender.MASTER, ListeningSocket.class),
         LEASE_ANSWER(LeaseAnswer.TYPE, Sender.MASTER, LeaseAnswer.class),
-        ACCEPT_UNTIL(AcceptUntil.TYPE, Sender.MASTER, AcceptUntil.class);
+        ACCEPT_UNTIL(AcceptUntil.TYPE, Sender.MASTER, AcceptUntil.class),
+        MIGRATE_CONNECTION(MigrateConnection.TYPE, Sender.WORKER, MigrateConnection.class),
+        MIGRATED(Migrated.TYPE, Sender.WORKER, Migrated.class),
+        STAYED_BEHIND(StayedBehind.TYPE, Sender.WORKER, StayedBehind.class),
+        MIGRATE_CONNECTIONS(MigrateConnections.TYPE, Sender.MASTER, MigrateConnections.class),
+        MIGRATED_CONNECTION(MigratedConnection.TYPE, Sender.MASTER, MigratedConnection.class),
+        HANDED_OVER(HandedOver.TYPE, Sender.MASTER, HandedOver.class);
 
         private final byte type;
         private final Sender sender;
@@ -203,6 +217,12 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
                 case LISTENING_SOCKET -> ListeningSocket.read(in);
                 case LEASE_ANSWER -> LeaseAnswer.read(in);
                 case ACCEPT_UNTIL -> AcceptUntil.read(in);
+                case MIGRATE_CONNECTION -> MigrateConnection.read(in);
+                case MIGRATED -> Migrated.read(in);
+                case STAYED_BEHIND -> StayedBehind.read(in);
+                case MIGRATE_CONNECTIONS -> MigrateConnections.read(in);
+                case MIGRATED_CONNECTION -> MigratedConnection.read(in);
+                case HANDED_OVER -> HandedOver.read(in);
             };
         }
     }
@@ -251,5 +271,21 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
             throw new LinkProtocolException("a boolean of " + value + " (expected: 0 or 1)");
         }
         return value == 1;
+    }
+
+    static void writeState(ByteBuf out, ConnectionState state) {
+        byte[] held = state.heldBytes();
+        out.writeByte(held.length).writeBytes(held);
+        out.writeLong(state.idle().toNanos());
+    }
+
+    static ConnectionState readState(ByteBuf in) {
+        int length = in.readUnsignedByte();
+        if (length > ConnectionState.MAX_HELD_BYTES) {
+            throw new LinkProtocolException(length + " held bytes (expected: <= " + ConnectionState.MAX_HELD_BYTES + ")");
+        }
+        byte[] held = new byte[length];
+        in.readBytes(held);
+        return new ConnectionState(held, Duration.ofNanos(in.readLong()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.shout.server.process.link;
 
+import dev.shout.server.pipeline.ConnectionState;
 import io.netty.buffer.ByteBuf;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +20,10 @@ public sealed interface LinkMessage {
      * The link protocol this build speaks; a worker says its own in {@link Hello}. 2: heartbeats
      * count PROXY refusals; 3: they count refusals as a list by reason, TLS's among them, and the
      * master reloads certificates; 4: workers may accept from a listening socket the master
-     * shares ({@code --accept workers}), admitting clients under leases of the master's ledger.
+     * shares ({@code --accept workers}), admitting clients under leases of the master's ledger;
+     * 5: live connections move from worker to worker (issue #11).
      */
-    int PROTOCOL_VERSION = 4;
+    int PROTOCOL_VERSION = 5;
 
     /** Who may send a message: a message read from the other side is a protocol error. */
     enum Sender { WORKER, MASTER }
@@ -40,13 +42,15 @@ public sealed interface LinkMessage {
     void writeFields(ByteBuf out);
 
     /** A message whose meaning is the descriptor of the same sequence number on the descriptor socket. */
-    sealed interface CarriesDescriptor extends LinkMessage permits ClientConnection, ListeningSocket {
+    sealed interface CarriesDescriptor extends LinkMessage
+            permits ClientConnection, ListeningSocket, MigrateConnection, MigratedConnection {
         /** 0 for the first descriptor a link carries, then 1, 2, ... */
         long sequence();
     }
 
     /** A report about one client connection, whose id is its one field. */
-    sealed interface AboutConnection extends LinkMessage permits Adopted, ArrivedClosed, Released, Accepted {
+    sealed interface AboutConnection extends LinkMessage
+            permits Adopted, ArrivedClosed, Released, Accepted, Migrated, StayedBehind, HandedOver {
         long connection();
 
         @Override
@@ -345,6 +349,85 @@ public sealed interface LinkMessage {
         @Override
         public void writeFields(ByteBuf out) {
             out.writeLong(connection).writeByte(admitted ? 1 : 0);
+        }
+    }
+
+    // --- moving live connections (issue #11): old worker -> master -> new worker ------------------
+
+    /**
+     * Worker to master: descriptor {@code sequence} of this worker's descriptor socket is client
+     * connection {@code connection}, readied to move with {@code state}; nothing is owed it and
+     * nothing more is read from it here.
+     */
+    record MigrateConnection(long sequence, long connection, ConnectionState state) implements CarriesDescriptor {
+        public static final byte TYPE = 0x0A;
+
+        static MigrateConnection read(ByteBuf in) {
+            return new MigrateConnection(in.readLong(), in.readLong(), LinkCodec.readState(in));
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(sequence).writeLong(connection);
+            LinkCodec.writeState(out, state);
+        }
+    }
+
+    /**
+     * The new worker holds moved connection {@code connection} and has not read from it yet: as
+     * {@link Adopted}, but the client is not counted as opened again.
+     */
+    record Migrated(long connection) implements AboutConnection {
+        public static final byte TYPE = 0x0B;
+
+        static Migrated read(ByteBuf in) {
+            return new Migrated(in.readLong());
+        }
+    }
+
+    /** Connection {@code connection} could not move (see ConnectionMigration) and is drained where it is. */
+    record StayedBehind(long connection) implements AboutConnection {
+        public static final byte TYPE = 0x0C;
+
+        static StayedBehind read(ByteBuf in) {
+            return new StayedBehind(in.readLong());
+        }
+    }
+
+    /** Master to worker: your replacement is ready; move every connection you can to it, then drain. */
+    record MigrateConnections() implements LinkMessage {
+        public static final byte TYPE = 0x46;
+
+        static MigrateConnections read(ByteBuf in) {
+            return new MigrateConnections();
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+        }
+    }
+
+    /** Master to worker: descriptor {@code sequence} is connection {@code connection}, moved here: serve it on from {@code state}. */
+    record MigratedConnection(long sequence, long connection, ConnectionState state) implements CarriesDescriptor {
+        public static final byte TYPE = 0x47;
+
+        static MigratedConnection read(ByteBuf in) {
+            return new MigratedConnection(in.readLong(), in.readLong(), LinkCodec.readState(in));
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            out.writeLong(sequence).writeLong(connection);
+            LinkCodec.writeState(out, state);
+        }
+    }
+
+    /** Master to the old worker: the new worker adopted {@code connection}; close your copy. */
+    record HandedOver(long connection) implements AboutConnection {
+        public static final byte TYPE = 0x48;
+
+        static HandedOver read(ByteBuf in) {
+            return new HandedOver(in.readLong());
         }
     }
 }

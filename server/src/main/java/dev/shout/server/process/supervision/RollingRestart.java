@@ -75,6 +75,10 @@ final class RollingRestart {
         }
     }
 
+    boolean underWay() {
+        return underWay;
+    }
+
     /** True for the old worker of the slot being rolled: its replacement is on its way already. */
     boolean replacing(WorkerHandle worker) {
         return worker == old && replacement != null;

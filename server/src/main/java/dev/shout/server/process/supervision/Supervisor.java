@@ -29,6 +29,7 @@ public final class Supervisor {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
 
     private final SupervisionPolicy policy;
+    private final RecyclePolicy recycle;
     private final WorkerLauncher launcher;
     private final Clock clock;
     private final Executor loop;
@@ -45,7 +46,9 @@ public final class Supervisor {
         public void retire(WorkerHandle old, WorkerHandle replacement) {
             log.info("retiring {}: replaced by {}", old, replacement);
             Supervisor.this.retire(old, true);
-            old.process().terminate();
+            if (!events.moveConnections(old, replacement)) {
+                old.process().terminate();
+            }
         }
     });
     private int bootFailuresInARow;
@@ -54,7 +57,14 @@ public final class Supervisor {
 
     /** @param loop where exits are reported; the caller runs every other method there too */
     public Supervisor(SupervisionPolicy policy, WorkerLauncher launcher, Clock clock, Executor loop, SupervisorEvents events) {
+        this(policy, RecyclePolicy.NONE, launcher, clock, loop, events);
+    }
+
+    /** @param recycle when healthy workers are replaced by fresh ones all the same */
+    public Supervisor(SupervisionPolicy policy, RecyclePolicy recycle, WorkerLauncher launcher, Clock clock,
+            Executor loop, SupervisorEvents events) {
         this.policy = policy;
+        this.recycle = recycle;
         this.launcher = launcher;
         this.clock = clock;
         this.loop = loop;
@@ -83,6 +93,33 @@ public final class Supervisor {
             RestartCause due = stopping ? null : slots[slot].takeDueRestart(now);
             if (due != null) {
                 spawn(slot, due);
+            }
+        }
+        recycleOneDue(now);
+    }
+
+    /** The master handed {@code worker} a connection: counted towards {@code --worker-max-connections}. */
+    public void handed(WorkerHandle worker) {
+        worker.handedOne();
+        if (recycle.maxConnections() > 0 && worker.handed() >= recycle.maxConnections()) {
+            recycleOneDue(clock.nanoTime());
+        }
+    }
+
+    /**
+     * Recycles the first ready worker past a limit of {@link RecyclePolicy}, as a rolling restart
+     * of that worker alone; one at a time, and not during a rolling restart.
+     */
+    private void recycleOneDue(long now) {
+        if (stopping || roll.underWay()) {
+            return;
+        }
+        for (WorkerHandle worker : workers) {
+            String why = worker.isReady() ? recycle.due(worker, now - worker.readyNanos()) : null;
+            if (why != null) {
+                log.info("recycling {}: {}", worker, why);
+                roll.begin(List.of(worker));
+                return;
             }
         }
     }

@@ -8,6 +8,14 @@ public interface SupervisorEvents {
     /** The worker takes no more connections: it drains, or its link failed. */
     void retiring(WorkerHandle worker);
 
+    /**
+     * A rolling restart replaced {@code old}: true if it was told to move its connections to
+     * {@code replacement}, after which it drains and exits on its own; false to SIGTERM it.
+     */
+    default boolean moveConnections(WorkerHandle old, WorkerHandle replacement) {
+        return false;
+    }
+
     /** The worker exited; {@code crashed} when it died with its connections. */
     void gone(WorkerHandle worker, boolean crashed);
 

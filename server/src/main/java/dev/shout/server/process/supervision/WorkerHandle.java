@@ -1,5 +1,7 @@
 package dev.shout.server.process.supervision;
 
+import java.util.concurrent.ThreadLocalRandom;
+
 /**
  * The master's view of one worker process's life: started, ready, retiring, gone. What it
  * serves is the dispatcher's business, not this. Touched only on the master's event loop.
@@ -26,6 +28,9 @@ public final class WorkerHandle {
     private boolean killed;
     private boolean killedForSilence;
     private boolean retiredByMaster;
+    /** Its own part of {@link RecyclePolicy#JITTER}. */
+    private final double jitter = ThreadLocalRandom.current().nextDouble(RecyclePolicy.JITTER);
+    private long handed;
 
     WorkerHandle(int slot, ChildProcess process, long startedNanos) {
         this.slot = slot;
@@ -84,6 +89,19 @@ public final class WorkerHandle {
 
     boolean killedForSilence() {
         return killedForSilence;
+    }
+
+    double jitter() {
+        return jitter;
+    }
+
+    /** Connections handed to it over its life. */
+    long handed() {
+        return handed;
+    }
+
+    void handedOne() {
+        handed++;
     }
 
     void ready(long now) {

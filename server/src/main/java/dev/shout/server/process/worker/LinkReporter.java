@@ -11,6 +11,7 @@ import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
+import dev.shout.server.process.link.LinkMessage.Migrated;
 import dev.shout.server.process.link.LinkMessage.Refused;
 import dev.shout.server.process.link.LinkMessage.Released;
 import dev.shout.server.process.link.LinkMessage.TimedOut;
@@ -58,6 +59,11 @@ final class LinkReporter {
     /** Says it holds connection {@code id}; the caller flushes once it has read a batch. */
     ChannelFuture adopted(long id) {
         return link.write(new Adopted(id));
+    }
+
+    /** Says it holds connection {@code id}, moved here from another worker; flushed as {@link #adopted} is. */
+    ChannelFuture migrated(long id) {
+        return link.write(new Migrated(id));
     }
 
     /** Says connection {@code id} was gone on arrival; flushed with the others. */

@@ -2,6 +2,7 @@ package dev.shout.server.process.worker;
 
 import dev.shout.server.admission.Admission;
 import dev.shout.server.admission.ConnectionAdmission;
+import dev.shout.server.pipeline.ConnectionMigration;
 import dev.shout.server.process.link.LinkMessage.Accepted;
 import dev.shout.server.process.link.LinkMessage.AcceptUntil;
 import dev.shout.server.process.link.LinkMessage.LeaseAnswer;
@@ -179,23 +180,28 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
         serving++;
         reporter.report(new Accepted(lease));
         ConnectionAdmission.attach(client, readmission(lease));
+        ConnectionMigrator.identify(client, lease);
         client.pipeline().addLast(pipelineInitializer);
         loops.next().register(client).addListener(registered -> {
             if (registered.isSuccess()) {
-                client.closeFuture().addListener(closed -> loop.execute(() -> ended(address, lease)));
+                client.closeFuture().addListener(closed -> loop.execute(() -> ended(address, lease,
+                        ConnectionMigration.movedAway(client))));
             } else {
                 log.warn("could not serve an accepted client", registered.cause());
                 client.unsafe().closeForcibly();
-                loop.execute(() -> ended(address, lease));
+                loop.execute(() -> ended(address, lease, false));
             }
         });
     }
 
-    private void ended(InetAddress address, long lease) {
+    /** @param movedAway the client lives on in another worker, and the lease's permit went with it */
+    private void ended(InetAddress address, long lease, boolean movedAway) {
         serving--;
-        if (readmitted.remove(lease) || stopped || serverFull) {
+        boolean namedByHeader = readmitted.remove(lease);
+        // A client that moved to another worker took the lease's permit along: it is not this worker's any more.
+        if (!movedAway && (namedByHeader || stopped || serverFull)) {
             giveBack(lease);
-        } else {
+        } else if (!movedAway) {
             kept.keep(address, lease);
         }
         acceptIfRoom();

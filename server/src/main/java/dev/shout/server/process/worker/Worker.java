@@ -87,8 +87,10 @@ final class Worker {
                     adopter.paired(message, descriptor);
                 }
             });
+            ConnectionMigrator migrator = new ConnectionMigrator(messages, descriptors, config.migrationTimeout(),
+                    signals::requestShutdown);
             messages.pipeline().addLast(new LinkCodec(Sender.MASTER), new WorkerLinkHandler(pairing, admission,
-                    acceptor, reporter, () -> tls.ifPresent(served -> served.reload(true))));
+                    acceptor, reporter, () -> tls.ifPresent(served -> served.reload(true)), migrator));
             descriptors.pipeline().addLast(new DescriptorReader(pairing, messages, reporter));
             messages.closeFuture().addListener(closed -> {
                 descriptors.close();
@@ -107,11 +109,15 @@ final class Worker {
                 log.warn("link to the master closed: exiting with {} connections open", connections.size());
                 return ExitCodes.MASTER_GONE;
             }
-            draining = true;
-            // Accepting stops first: no client taken after the master is told this worker drains.
+            // Accepting stops first: no client taken after the master is told this worker drains,
+            // nor left out of the connections that move.
             acceptor.stop().syncUninterruptibly();
-            reporter.draining();
+            if (migrator.wasRequested()) {
+                migrator.migrateAll(connections.channels(), config.migrationPatience());
+            }
             long start = System.nanoTime();
+            draining = true;
+            reporter.draining();
             // The master answers DRAINING by shutting its side of the link once every connection
             // already sent is out; until then connections may still arrive. Half the shutdown
             // timeout at most goes to that wait, so that the drain keeps at least the other half.

@@ -5,7 +5,9 @@ import dev.shout.server.process.link.LinkMessage;
 import dev.shout.server.process.link.LinkMessage.AcceptUntil;
 import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
 import dev.shout.server.process.link.LinkMessage.CarriesDescriptor;
+import dev.shout.server.process.link.LinkMessage.HandedOver;
 import dev.shout.server.process.link.LinkMessage.LeaseAnswer;
+import dev.shout.server.process.link.LinkMessage.MigrateConnections;
 import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.link.LinkProtocolException;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,15 +30,17 @@ final class WorkerLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
     private final SharedAcceptor acceptor;
     private final LinkReporter reporter;
     private final Runnable reloadCertificates;
+    private final ConnectionMigrator migrator;
 
     /** @param reloadCertificates reads the certificate files again, as the master asks after it has checked them */
     WorkerLinkHandler(DescriptorPairing pairing, RemoteAdmission admission, SharedAcceptor acceptor,
-            LinkReporter reporter, Runnable reloadCertificates) {
+            LinkReporter reporter, Runnable reloadCertificates, ConnectionMigrator migrator) {
         this.pairing = pairing;
         this.admission = admission;
         this.acceptor = acceptor;
         this.reporter = reporter;
         this.reloadCertificates = reloadCertificates;
+        this.migrator = migrator;
     }
 
     @Override
@@ -51,6 +55,10 @@ final class WorkerLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
             acceptor.told(until);
         } else if (message instanceof ReloadCertificates) {
             reloadCertificates.run();
+        } else if (message instanceof MigrateConnections) {
+            migrator.requested();
+        } else if (message instanceof HandedOver handedOver) {
+            migrator.handedOver(handedOver.connection());
         } else {
             throw new LinkProtocolException(message.getClass().getSimpleName() + " is not for a worker");
         }

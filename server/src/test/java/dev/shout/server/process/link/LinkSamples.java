@@ -2,7 +2,14 @@ package dev.shout.server.process.link;
 
 import dev.shout.server.process.link.LinkMessage.Accepted;
 import dev.shout.server.process.link.LinkMessage.AcceptUntil;
+import dev.shout.server.pipeline.ConnectionState;
 import dev.shout.server.process.link.LinkMessage.AdmissionAnswer;
+import dev.shout.server.process.link.LinkMessage.HandedOver;
+import dev.shout.server.process.link.LinkMessage.MigrateConnection;
+import dev.shout.server.process.link.LinkMessage.MigrateConnections;
+import dev.shout.server.process.link.LinkMessage.MigratedConnection;
+import dev.shout.server.process.link.LinkMessage.Migrated;
+import dev.shout.server.process.link.LinkMessage.StayedBehind;
 import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
 import dev.shout.server.process.link.LinkMessage.Adopted;
 import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
@@ -23,6 +30,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
@@ -64,7 +72,15 @@ final class LinkSamples {
             new LeaseAnswer(Long.MIN_VALUE, false),
             new AcceptUntil(0, true),
             new AcceptUntil(Long.MAX_VALUE, false),
-            new AcceptUntil(-1, false));
+            new AcceptUntil(-1, false),
+            new MigrateConnection(0, 1, new ConnectionState(new byte[0], Duration.ZERO)),
+            new MigrateConnection(Long.MAX_VALUE, Long.MIN_VALUE, new ConnectionState(
+                    new byte[ConnectionState.MAX_HELD_BYTES], Duration.ofNanos(Long.MAX_VALUE))),
+            new Migrated(3),
+            new StayedBehind(Long.MAX_VALUE),
+            new MigrateConnections(),
+            new MigratedConnection(5, 9, new ConnectionState(new byte[] {(byte) 0xe2, (byte) 0x82}, Duration.ofSeconds(7))),
+            new HandedOver(Long.MIN_VALUE));
 
     private LinkSamples() {
     }
