@@ -1,5 +1,6 @@
 package dev.shout.server.metrics;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -7,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,8 +45,10 @@ public final class ProcNetTcp {
     }
 
     /**
-     * The listening sockets only: the others, a line each however many connections the machine
-     * holds, are passed over before their addresses are read.
+     * The listening sockets only. The kernel lists them first, before every other socket (its
+     * listening hash, then its established one), so the reading stops at the first that is not
+     * listening: a scrape must not read and parse a line per connection on the master's loop,
+     * which at 100,000 connections took seconds and starved the workers' heartbeats.
      */
     public static List<Row> listening() {
         return read(true);
@@ -53,13 +57,17 @@ public final class ProcNetTcp {
     private static List<Row> read(boolean listeningOnly) {
         List<Row> rows = new ArrayList<>();
         for (Path table : TABLES) {
-            try {
+            try (BufferedReader lines = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
                 // The first line names the columns:
                 // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
-                Files.readAllLines(table).stream().skip(1).map(line -> line.trim().split("\\s+"))
-                        .filter(fields -> !listeningOnly || Integer.parseInt(fields[3], 16) == LISTEN)
-                        .map(ProcNetTcp::parse)
-                        .forEach(rows::add);
+                lines.readLine();
+                for (String line; (line = lines.readLine()) != null; ) {
+                    String[] fields = line.trim().split("\\s+");
+                    if (listeningOnly && Integer.parseInt(fields[3], 16) != LISTEN) {
+                        break;
+                    }
+                    rows.add(parse(fields));
+                }
             } catch (NoSuchFileException absent) {
                 // nothing of this family to see
             } catch (IOException e) {
