@@ -230,6 +230,46 @@ class MigrationTest {
     }
 
     @Test
+    void connectionsThatCouldNotMoveInTimeStayAndAreServedByTheOldWorker() throws Exception {
+        int count = 300;
+        // The patience (twice the migration timeout) runs out while the replacement, stopped,
+        // adopts nothing; the drain's timeout leaves the old worker serving long after.
+        try (LeakCheckedServer server = start("migration-patience", 1, "--migration-timeout", "1s",
+                "--shutdown-timeout", "120s")) {
+            List<Socket> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < count; i++) {
+                    clients.add(TcpClient.connect(server.port()));
+                    ping(clients.get(i));
+                }
+                long old = server.workerPids().get(0);
+                int from = server.log().size();
+
+                // As above: the replacement is stopped once ready, before the old worker moves anything.
+                Signals.send("HUP", server.pid());
+                long replacement = Await.value("the replacement started", WAIT, () -> server.workerPids().stream()
+                        .filter(pid -> pid != old).findFirst().orElse(null));
+                Signals.send("STOP", old);
+                server.awaitLogAfter(from, "retiring worker-1 \\(pid " + old + "\\): replaced by worker-1 \\(pid "
+                        + replacement + "\\)");
+                Signals.send("STOP", replacement);
+                Signals.send("CONT", old);
+                String summary = server.awaitLogAfter(from, "moved \\d+ connections to the new worker; \\d+ drain here");
+                Signals.send("CONT", replacement);
+
+                assertTrue(summary.endsWith("; 0 lost"), summary);
+                for (int i = 0; i < count; i++) {
+                    ping(clients.get(i));
+                }
+            } finally {
+                closeAll(clients);
+            }
+            Await.until("the old worker gone", WAIT, () -> server.workerPids().size() == 1);
+            server.stopAndAssertNoLeaks();
+        }
+    }
+
+    @Test
     void tenRollingRestartsInARowUnderLoadLeaveNothingBehind() throws Exception {
         try (LeakCheckedServer server = start("migration-ten-rolls", 1)) {
             MetricsEndpoint metrics = MetricsEndpoint.of(server::awaitLog);

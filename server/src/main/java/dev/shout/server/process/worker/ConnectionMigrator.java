@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * A connection that cannot move stays and is drained with the rest. One summary line says how
  * it went.
  *
+ * <p>Connections are readied a window at a time ({@link #READYING_WINDOW}), not all at once: a
+ * readied connection is no longer served here, so if the patience runs out (a starved machine,
+ * a replacement that stops adopting) only the window is at stake, and every connection not yet
+ * readied stays and is drained as if it could not move.
+ *
  * <p>Sending runs on the link's loop, which owns every field but the counts.
  */
 final class ConnectionMigrator {
@@ -41,11 +46,16 @@ final class ConnectionMigrator {
      * Netty cannot retry a descriptor whose send would block.
      */
     private static final int MAX_IN_FLIGHT = 64;
+    /** At most this many being readied, readied and waiting, or in flight together. */
+    static final int READYING_WINDOW = MAX_IN_FLIGHT;
 
     private final Channel messages;
     private final Channel descriptors;
     private final Duration timeout;
     private final Runnable onRequest;
+    private final Deque<Channel> unreadied = new ArrayDeque<>();
+    private int readying;
+    private boolean abandoned;
     private final Deque<Ready> ready = new ArrayDeque<>();
     private final Map<Long, Channel> inFlight = new HashMap<>();
     private final AtomicInteger moved = new AtomicInteger();
@@ -86,11 +96,10 @@ final class ConnectionMigrator {
         CountDownLatch settled = new CountDownLatch(connections.size());
         unsettled = settled;
         log.info("moving {} connections to the new worker", connections.size());
-        for (Channel connection : connections) {
-            long id = connection.attr(ID).get();
-            ConnectionMigration.prepare(connection, timeout).whenComplete((state, failure) ->
-                    messages.eventLoop().execute(() -> prepared(connection, id, state, failure)));
-        }
+        messages.eventLoop().execute(() -> {
+            unreadied.addAll(connections);
+            readyMore();
+        });
         try {
             if (!settled.await(patience.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("{} connections neither moved nor stayed within {} ms", settled.getCount(), patience.toMillis());
@@ -104,24 +113,52 @@ final class ConnectionMigrator {
                 moved.get(), stayed.get(), lost.get());
     }
 
-    /** The replacement adopted connection {@code id}: this worker's copy goes. */
+    /**
+     * The replacement adopted connection {@code id}: this worker's copy goes. It counts as moved
+     * once that copy is closed, so that the drain after the moves finds only the connections that
+     * stayed.
+     */
     void handedOver(long id) {
         Channel connection = inFlight.remove(id);
         if (connection == null) {
             return;
         }
         ConnectionMigration.closeMovedCopy(connection);
-        moved.incrementAndGet();
-        unsettled.countDown();
+        // After the listener that takes it off the open connections, added when it opened.
+        connection.closeFuture().addListener(closed -> {
+            moved.incrementAndGet();
+            unsettled.countDown();
+        });
         sendReady();
+        readyMore();
+    }
+
+    /** Readies connections while the window has room. */
+    private void readyMore() {
+        while (!abandoned && !unreadied.isEmpty() && readying + ready.size() + inFlight.size() < READYING_WINDOW) {
+            Channel connection = unreadied.poll();
+            long id = connection.attr(ID).get();
+            readying++;
+            ConnectionMigration.prepare(connection, timeout).whenComplete((state, failure) ->
+                    messages.eventLoop().execute(() -> {
+                        readying--;
+                        prepared(connection, id, state, failure);
+                        readyMore();
+                    }));
+        }
     }
 
     /**
-     * Past its patience: a connection readied to move is served here no more, and must not be
-     * drained, which would shut the socket another worker may serve. One already sent lives on
-     * with the master; one not yet sent is lost with this copy.
+     * Past its patience. A connection never readied stays, served and then drained here. One
+     * readied is served here no more, and must not be drained, which would shut the socket
+     * another worker may serve: one already sent lives on with the master; one not yet sent,
+     * or still being readied, is lost with this copy.
      */
     private void abandonUnsettled() {
+        abandoned = true;
+        for (Channel connection; (connection = unreadied.poll()) != null; ) {
+            stay(connection.attr(ID).get());
+        }
         inFlight.values().forEach(ConnectionMigration::closeMovedCopy);
         inFlight.clear();
         for (Ready unsent; (unsent = ready.poll()) != null; ) {
@@ -129,14 +166,14 @@ final class ConnectionMigrator {
         }
     }
 
-        private void prepared(Channel connection, long id, Optional<ConnectionState> state, Throwable failure) {
+    private void prepared(Channel connection, long id, Optional<ConnectionState> state, Throwable failure) {
         if (failure != null) {
             log.warn("{} could not be readied to move ({}): closing it", connection, failure.toString());
             lose(connection);
         } else if (state.isEmpty()) {
-            stayed.incrementAndGet();
-            messages.writeAndFlush(new StayedBehind(id), messages.voidPromise());
-            unsettled.countDown();
+            stay(id);
+        } else if (abandoned) {
+            lose(connection);
         } else {
             ready.add(new Ready(connection, id, state.get()));
             sendReady();
@@ -162,6 +199,13 @@ final class ConnectionMigrator {
         }
         messages.flush();
         descriptors.flush();
+    }
+
+    /** Connection {@code id} is served and drained here: the master keeps its permit with this worker. */
+    private void stay(long id) {
+        stayed.incrementAndGet();
+        messages.writeAndFlush(new StayedBehind(id), messages.voidPromise());
+        unsettled.countDown();
     }
 
     private void lose(Channel connection) {
