@@ -15,7 +15,11 @@ IDLE=${IDLE:-10000}
 WORKERS=${WORKERS:-2}
 WORK=$(mktemp -d)
 begin_session
-ulimit -n "$(( IDLE * 2 + 4096 ))" 2>/dev/null || log "could not raise the descriptor limit; IDLE=$IDLE may not fit"
+# The probe holds every idle connection in one process; the JVMs raise their own limits.
+if (( $(ulimit -n) < IDLE + 1024 )); then
+  ulimit -n $(( IDLE + 1024 )) 2>/dev/null \
+    || die "IDLE=$IDLE needs $(( IDLE + 1024 )) descriptors in one process; the limit here is $(ulimit -Hn)"
+fi
 prepare_jars
 OUT=$(results_dir)
 

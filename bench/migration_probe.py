@@ -20,11 +20,20 @@ import time
 
 
 def children(pid):
+    """The processes pid started, from any of its threads: a JVM forks its workers from an event
+    loop's thread, and /proc lists a child under the thread that made it."""
+    found = set()
     try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return {int(p) for p in f.read().split()}
+        tasks = os.listdir(f"/proc/{pid}/task")
     except FileNotFoundError:
-        return set()
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found.update(int(p) for p in f.read().split())
+        except FileNotFoundError:
+            pass  # the thread ended meanwhile
+    return found
 
 
 def ping(sock, payload=b"ping\n"):
