@@ -334,9 +334,16 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
         return Optional.ofNullable(loads.get(worker));
     }
 
+    /**
+     * A flush may fail a hand-off at once, whose listener dispatches again and adds links to
+     * flush: so each round flushes a copy, until none is left.
+     */
     private void flushLinks() {
-        unflushed.forEach(MasterLink::flush);
-        unflushed.clear();
+        while (!unflushed.isEmpty()) {
+            List<MasterLink> links = new ArrayList<>(unflushed);
+            unflushed.clear();
+            links.forEach(MasterLink::flush);
+        }
     }
 
     static InetAddress clientOf(EpollSocketChannel connection) {
