@@ -10,6 +10,7 @@ import dev.shout.server.metrics.Observability;
 import dev.shout.server.process.link.LinkMessage.MigrateConnections;
 import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.supervision.Clock;
+import dev.shout.server.process.supervision.LoopStall;
 import dev.shout.server.process.supervision.RecyclePolicy;
 import dev.shout.server.process.supervision.SupervisionPolicy;
 import dev.shout.server.process.supervision.Supervisor;
@@ -104,7 +105,11 @@ public final class Master implements SupervisorEvents {
                                 config.workers()), true);
                 loop.submit(() -> {
                     supervisor.start();
-                    loop.scheduleAtFixedRate(supervisor::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+                    LoopStall stall = new LoopStall(Clock.SYSTEM, config.workerTimeout().dividedBy(2));
+                    loop.scheduleAtFixedRate(() -> {
+                        stall.turned().ifPresent(supervisor::forgiveSilence);
+                        supervisor.tick();
+                    }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
                 }).syncUninterruptibly();
                 signals.awaitShutdown();
                 socket.close(server).syncUninterruptibly();

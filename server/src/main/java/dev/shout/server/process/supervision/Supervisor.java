@@ -157,6 +157,17 @@ public final class Supervisor {
     }
 
     /**
+     * The master itself did not run for {@code stalled} (see {@link LoopStall}): every ready
+     * worker's silence counts from now, as its heartbeats could not be read meanwhile.
+     */
+    public void forgiveSilence(Duration stalled) {
+        log.warn("the master did not run for {} ms (an overloaded machine, or the process was stopped):"
+                + " the workers' silence counts from now", stalled.toMillis());
+        long now = clock.nanoTime();
+        workers.stream().filter(WorkerHandle::isReady).forEach(worker -> worker.heard(now));
+    }
+
+    /**
      * The worker says it drains. Told by the master, that was expected; on its own SIGTERM (an
      * operator's kill), it gets a replacement at once.
      */

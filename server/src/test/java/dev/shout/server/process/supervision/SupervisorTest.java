@@ -215,6 +215,17 @@ class SupervisorTest {
     }
 
     @Test
+    void aWorkerSilentOnlyWhileTheMasterItselfDidNotRunIsNotKilled() {
+        SupervisedPool pool = serving(2);
+        pool.after(WORKER_TIMEOUT.minusMillis(1));
+        pool.supervisor().forgiveSilence(WORKER_TIMEOUT.minusMillis(1));
+        pool.after(WORKER_TIMEOUT);
+        assertEquals(List.of(), pool.timeline(), "silent for the worker timeout since the master ran again, not past it");
+        pool.after(A_NANOSECOND);
+        assertEquals(List.of("kill 1000", "kill 1001"), pool.timeline(), "still silent past it");
+    }
+
+    @Test
     void aWorkerNotLinkedPastBootTimeoutIsKilledAndRestartedAsABootFailure() {
         SupervisedPool pool = started(1);
         pool.after(BOOT_TIMEOUT);
