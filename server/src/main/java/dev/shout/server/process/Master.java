@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Process mode's master: wires the parts and turns signals into a drain (SIGTERM, SIGINT) or a
- * rolling restart (SIGHUP). Its {@link Acceptance} takes clients in — the {@link Dispatcher}
+ * rolling restart (SIGHUP), onto a new jar if one was renamed over the master's ({@link WorkerBuilds}). Its {@link Acceptance} takes clients in — the {@link Dispatcher}
  * accepts and hands them to workers, or with {@code --accept workers} the workers accept from the
  * socket {@link SharedAccept} shares with them — the {@link Supervisor} keeps the workers running, {@link WorkerLinks} connects each worker's link,
  * and the {@link AdmissionLedger} counts what is admitted. Everything runs on one event loop.
@@ -55,6 +55,8 @@ public final class Master implements SupervisorEvents {
     private final ShutdownSignals signals;
     /** Read and checked before any worker starts; reloaded here first, then in every worker. */
     private final Optional<ServerTls> tls;
+    /** Set once the control socket is up, before the supervisor; signals may come before. */
+    private volatile WorkerBuilds builds;
     /** Set once the control socket is up; signals may come before. */
     private volatile Supervisor supervisor;
     private WorkerLinks links;
@@ -88,15 +90,16 @@ public final class Master implements SupervisorEvents {
         try {
             listen();
             try (ControlSocket control = new ControlSocket(loop, (pid, channel) -> links.accept(pid, channel));
-                    PinnedJar pinned = new PinnedJar(control.directory())) {
+                    WorkerBuilds workerBuilds = new WorkerBuilds(control.directory(), PinnedJar.runningJar(),
+                            jar -> new JvmWorkerLauncher(config, control.path(), jar), loop)) {
                 log.info("workers link through {}", control.path());
-                PinnedJar.runningJar().ifPresent(pinned::pin);
+                builds = workerBuilds;
                 supervisor = new Supervisor(
                         // A retiring worker moves its connections first, then drains what stayed.
                         SupervisionPolicy.of(config.workers(), config.workerTimeout(),
                                 config.shutdownTimeout().plus(config.migrationPatience())),
                         new RecyclePolicy(config.workerMaxConnections(), config.workerMaxAge()),
-                        new JvmWorkerLauncher(config, control.path(), pinned), Clock.SYSTEM, loop, this);
+                        workerBuilds, Clock.SYSTEM, loop, this);
                 links = new WorkerLinks(supervisor,
                         link -> new MasterLinkHandler(link, supervisor, acceptance, totals[link.worker().slot()]),
                         acceptance);
@@ -171,7 +174,7 @@ public final class Master implements SupervisorEvents {
         if (supervisor == null) {
             log.warn("SIGHUP before the workers started: nothing to restart");
         } else {
-            supervisor.rollingRestart();
+            builds.rollingRestart(supervisor);
         }
     }
 

@@ -107,8 +107,8 @@ final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
 
     private void greeted(ChannelHandlerContext ctx, Hello hello) {
         if (hello.protocolVersion() != LinkMessage.PROTOCOL_VERSION) {
-            log.error("{} (build {}) speaks link protocol {}, this master {}: refusing it", worker,
-                    hello.buildVersion(), hello.protocolVersion(), LinkMessage.PROTOCOL_VERSION);
+            supervisor.refuse(worker, "(build " + hello.buildVersion() + ") speaks link protocol "
+                    + hello.protocolVersion() + ", this master " + LinkMessage.PROTOCOL_VERSION);
             ctx.close();
             return;
         }

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Optional;
 
 /**
@@ -12,7 +14,8 @@ import java.util.Optional;
  * with the jar's class-data sharing archive (see {@link #ARCHIVE}) if one lies beside it: a crash
  * respawn or a recycle starts the code that is running, whatever has since replaced the jar on
  * disk. {@link #pin} may be called again to pin a new jar; workers already running keep the
- * files they opened, since every pin renames its copies over the old ones.
+ * files they opened, since every pin renames its copies over the old ones. It remembers which file
+ * it pinned ({@link #holds}), so that a master can tell when another has replaced it.
  *
  * <p>Workers run with this directory as their working directory and {@link #CLASS_PATH}: a JDK 17
  * archive holds the class path it was made with, as written, and is refused for any other, so
@@ -36,6 +39,8 @@ public final class PinnedJar implements AutoCloseable {
     private final Path directory;
     /** Null until a jar is pinned. */
     private Path pinnedJar;
+    /** The file {@link #pinnedJar} was copied from, as it was then; null until a jar is pinned. */
+    private Stamp pinnedFrom;
 
     /** @param directory a directory only this user can enter, which the pinned files live in */
     public PinnedJar(Path directory) {
@@ -62,6 +67,7 @@ public final class PinnedJar implements AutoCloseable {
         Path jar = directory.resolve(JAR);
         Path archive = directory.resolve(ARCHIVE);
         try {
+            Stamp stamp = Stamp.of(source);
             Path sourceArchive = archiveBeside(source);
             // The archive first: a worker that starts in between gets the old jar with the new
             // archive, which its JVM refuses silently, and starts without sharing.
@@ -72,6 +78,7 @@ public final class PinnedJar implements AutoCloseable {
             }
             copyOver(source, jar);
             pinnedJar = jar;
+            pinnedFrom = stamp;
             return jar;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot pin " + source + " in " + directory, e);
@@ -81,6 +88,20 @@ public final class PinnedJar implements AutoCloseable {
     /** The pinned jar; empty until one is pinned. */
     public synchronized Optional<Path> jar() {
         return Optional.ofNullable(pinnedJar);
+    }
+
+    /**
+     * True if the jar pinned here was copied from the file now at {@code source}, unchanged: the
+     * same file (device and inode, which a rename over the path changes), of the same size and
+     * modification time (which a rewrite in place changes). Its content is not read: a jar of the
+     * same bytes renamed over the path counts as a new one, which costs a roll onto the same code.
+     */
+    public synchronized boolean holds(Path source) {
+        try {
+            return pinnedFrom != null && pinnedFrom.equals(Stamp.of(source));
+        } catch (IOException unreadable) {
+            return false;
+        }
     }
 
     /** The pinned jar's directory: the working directory of workers. */
@@ -103,6 +124,7 @@ public final class PinnedJar implements AutoCloseable {
     @Override
     public synchronized void close() {
         pinnedJar = null;
+        pinnedFrom = null;
         try {
             Files.deleteIfExists(directory.resolve(ARCHIVE));
             Files.deleteIfExists(directory.resolve(JAR));
@@ -120,5 +142,13 @@ public final class PinnedJar implements AutoCloseable {
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
         Files.copy(source, partial, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Which file a path named, and how it was then. */
+    private record Stamp(Object fileKey, long size, FileTime modified) {
+        static Stamp of(Path file) throws IOException {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return new Stamp(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime());
+        }
     }
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The master's reading of a worker's link, over its real codec: a worker is ready only once it
  * said hello in this master's protocol on a link whose two sockets are up; anything else first,
- * or another protocol version, closes the link and leaves the worker unready.
+ * or another protocol version, closes the link and leaves the worker unready; the latter is killed.
  */
 @Timeout(10)
 class MasterLinkHandlerTest {
@@ -76,6 +76,7 @@ class MasterLinkHandlerTest {
         assertEquals(State.RETIRING, worker.state(), "never ready, and sent nothing");
         assertFalse(messages.isOpen(), "the link of a worker it cannot understand stays open");
         assertFalse(descriptors.isOpen(), "its descriptor socket outlives the link");
+        assertEquals(1, pool.process(FakeLauncher.FIRST_PID).kills(), "a worker that can serve nothing here lives on");
     }
 
     @Test

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The pinned copy: it holds the bytes the jar had when pinned, whatever happens to the jar on
  * disk after; the archive beside the jar goes with it; a new pin replaces both without
- * disturbing a reader of the old files; close leaves nothing behind.
+ * disturbing a reader of the old files; it knows whether the file at the jar's path is still the
+ * one it pinned; close leaves nothing behind.
  */
 @Timeout(10)
 class PinnedJarTest {
@@ -99,6 +100,32 @@ class PinnedJarTest {
         try (var left = Files.list(privateDirectory)) {
             assertFalse(left.findAny().isPresent(), "files left in the private directory");
         }
+    }
+
+    @Test
+    void itHoldsTheFileItPinnedUntilAnotherIsRenamedOverItsPath() throws IOException {
+        Path source = write(release.resolve("shout-server.jar"), "build 1");
+        PinnedJar pinnedJar = new PinnedJar(privateDirectory);
+        assertFalse(pinnedJar.holds(source), "nothing pinned yet");
+        pinnedJar.pin(source);
+        assertTrue(pinnedJar.holds(source));
+        FileTime modified = Files.getLastModifiedTime(source);
+        replace(source, "build 1");
+        Files.setLastModifiedTime(source, modified);
+        assertFalse(pinnedJar.holds(source), "the same bytes and time in another file are another jar");
+        pinnedJar.pin(source);
+        assertTrue(pinnedJar.holds(source));
+    }
+
+    @Test
+    void aJarRewrittenInPlaceIsNoLongerTheOnePinned() throws IOException {
+        Path source = write(release.resolve("shout-server.jar"), "build 1");
+        PinnedJar pinnedJar = new PinnedJar(privateDirectory);
+        pinnedJar.pin(source);
+        write(source, "build 22");
+        assertFalse(pinnedJar.holds(source));
+        Files.delete(source);
+        assertFalse(pinnedJar.holds(source), "a jar gone from its path");
     }
 
     private static Path write(Path file, String content) throws IOException {

@@ -39,7 +39,12 @@ public final class Supervisor {
     private final RollingRestart roll = new RollingRestart(new RollingRestart.Pool() {
         @Override
         public WorkerHandle startReplacement(WorkerHandle old) {
-            return spawn(old.slot(), RestartCause.ROLLING);
+            return spawn(old.slot(), RestartCause.ROLLING, launcher);
+        }
+
+        @Override
+        public WorkerHandle startTrial(WorkerHandle old, Trial trial) {
+            return spawn(old.slot(), RestartCause.ROLLING, trial);
         }
 
         @Override
@@ -78,7 +83,7 @@ public final class Supervisor {
     /** Starts a worker in every slot. */
     public void start() {
         for (int slot = 1; slot <= policy.slots(); slot++) {
-            spawn(slot, null);
+            spawn(slot, null, launcher);
         }
     }
 
@@ -92,7 +97,7 @@ public final class Supervisor {
             }
             RestartCause due = stopping ? null : slots[slot].takeDueRestart(now);
             if (due != null) {
-                spawn(slot, due);
+                spawn(slot, due, launcher);
             }
         }
         recycleOneDue(now);
@@ -182,8 +187,20 @@ public final class Supervisor {
             log.info("{} is draining on its own SIGTERM: its rolling replacement is on its way", worker);
         } else {
             log.info("{} is draining on its own SIGTERM: starting its replacement", worker);
-            spawn(worker.slot(), RestartCause.SIGTERM);
+            spawn(worker.slot(), RestartCause.SIGTERM, launcher);
         }
+    }
+
+    /**
+     * Its hello named another link protocol ({@code why}): it is killed, as it can serve nothing
+     * here. Said in one line, by the trial if it tried a new build.
+     */
+    public void refuse(WorkerHandle worker, String why) {
+        if (!roll.onTrial(worker)) {
+            log.error("{} {}: refusing it", worker, why);
+        }
+        worker.refuse(why);
+        worker.kill(false);
     }
 
     /** Its link closed or failed: it can be sent nothing more; its exit does the rest. */
@@ -193,10 +210,23 @@ public final class Supervisor {
 
     /** SIGHUP: replaces every worker, one at a time, each new one ready before the old one drains. */
     public void rollingRestart() {
+        rollingRestart(null);
+    }
+
+    /**
+     * SIGHUP with a new build: as {@link #rollingRestart()}, onto {@code newBuild}, which the
+     * first replacement tries alone; null to roll within the build workers run.
+     */
+    public void rollingRestart(Trial newBuild) {
         if (stopping) {
             return;
         }
-        roll.begin(workers.stream().filter(WorkerHandle::isReady).toList());
+        roll.begin(workers.stream().filter(WorkerHandle::isReady).toList(), newBuild);
+    }
+
+    /** A rolling restart or a recycle is under way: another would be refused. */
+    public boolean rolling() {
+        return roll.underWay();
     }
 
     /** Tells every worker to drain and exit; completes when all have exited. */
@@ -237,14 +267,17 @@ public final class Supervisor {
         }
     }
 
-    /** Starts a worker for {@code slot}; {@code cause} is null for the first one. Null if it cannot start. */
-    private WorkerHandle spawn(int slot, RestartCause cause) {
+    /**
+     * Starts a worker for {@code slot} with {@code from}: the pool's launcher, or a trial's;
+     * {@code cause} is null for the first one. Null if it cannot start.
+     */
+    private WorkerHandle spawn(int slot, RestartCause cause, WorkerLauncher from) {
         if (cause != null) {
             slots[slot].restarted(cause);
         }
         ChildProcess process;
         try {
-            process = launcher.launch(slot);
+            process = from.launch(slot);
         } catch (RuntimeException e) {
             log.error("cannot start worker-{}: {}", slot, e.getCause() == null ? e : e.getCause());
             // A roll that cannot start its replacement stops, and the pool serves on as it was.
@@ -273,11 +306,15 @@ public final class Supervisor {
         boolean crashed = false;
         // The old worker of a slot being rolled needs no restart: its replacement is coming.
         boolean replaced = roll.replacing(worker);
-        boolean rollKeepsOld = roll.exited(worker);
+        // A new build's trial that failed says so itself, in one line.
+        boolean trialFailed = roll.onTrial(worker);
+        boolean rollKeepsOld = roll.exited(worker, whyNotLinked(worker, how));
         if (stopping || worker.retiredByMaster()) {
             log.info("{} exited ({})", worker, how);
         } else if (!worker.wasReady()) {
-            log.error("{} failed to boot ({})", worker, how);
+            if (!trialFailed) {
+                log.error("{} failed to boot ({})", worker, how);
+            }
             // A failed roll leaves the pool serving as it was: no reason to give up on it.
             if (!rollKeepsOld) {
                 bootFailed();
@@ -297,6 +334,16 @@ public final class Supervisor {
         }
         events.gone(worker, crashed);
         tick();
+    }
+
+    /** Why {@code worker}, which exited {@code how}, never linked; naming it. */
+    private String whyNotLinked(WorkerHandle worker, String how) {
+        if (worker.refusal() != null) {
+            return worker + " " + worker.refusal();
+        }
+        return worker.killed()
+                ? worker + " did not link within " + policy.bootTimeout().toMillis() + " ms"
+                : worker + " exited before it linked (" + how + ")";
     }
 
     /** Schedules the slot's restart: at once after a clean exit, after its backoff after a failure. */

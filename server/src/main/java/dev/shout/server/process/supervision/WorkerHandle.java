@@ -28,6 +28,8 @@ public final class WorkerHandle {
     private boolean killed;
     private boolean killedForSilence;
     private boolean retiredByMaster;
+    /** Why the master refused its hello; null unless it did. */
+    private String refusal;
     /** Its own part of {@link RecyclePolicy#JITTER}. */
     private final double jitter = ThreadLocalRandom.current().nextDouble(RecyclePolicy.JITTER);
     private long handed;
@@ -89,6 +91,14 @@ public final class WorkerHandle {
 
     boolean killedForSilence() {
         return killedForSilence;
+    }
+
+    String refusal() {
+        return refusal;
+    }
+
+    void refuse(String why) {
+        refusal = why;
     }
 
     double jitter() {
