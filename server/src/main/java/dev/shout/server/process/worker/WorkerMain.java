@@ -19,8 +19,9 @@ import picocli.CommandLine;
  *
  * <p>The worker's start is on the clock (the master reports it, docs/BENCHMARKS.md): picocli
  * builds its model on a second thread while this one sets up logging and loads Netty's native
- * transport, the two largest steps, which take about as long as each other. No logger is taken
- * before that set-up is done, nor is Netty touched, so that neither runs twice at once.
+ * transport, the two largest steps, which take about as long as each other. Building the model
+ * takes no logger and touches no Netty class, so both are set up once, on this thread, and no
+ * class takes a logger before logging is ready.
  */
 public final class WorkerMain {
 
