@@ -5,9 +5,12 @@
 # medians and the load average. WORKER_OPTS is passed as --worker-jvm-opts, to measure a JVM
 # option before it is made the default; MASTER_OPTS go to the master's JVM (its -Dio.netty.*
 # options reach its workers too). Every server listens on 127.0.0.1 port 0 and is stopped by
-# its pid. Move server/target/shout-server.jsa away to measure workers without the archive.
+# its pid. Move server/target/shout-server.jsa away to measure workers without the archive; JAR
+# names another build's jar, to compare two. On a machine others load, run it at real-time
+# priority (as root), which the master and its workers inherit: it stands in for idle cores.
 #   bench/startup.sh                      # RUNS=5
 #   WORKER_OPTS="-XX:+UseSerialGC" bench/startup.sh
+#   chrt -r 10 bench/startup.sh
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${JAR:-$ROOT/server/target/shout-server.jar}

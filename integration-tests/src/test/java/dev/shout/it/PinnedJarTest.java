@@ -52,6 +52,35 @@ class PinnedJarTest {
         }
     }
 
+    /**
+     * The classes a worker needs to start come from the archive, not the jar: picocli's (which
+     * only a static archive holds under JDK 17), logging's, Netty's native transport and the
+     * worker's own. A class missing from the archive is read, parsed and verified anew by every
+     * worker.
+     */
+    @Test
+    void theArchiveHoldsWhatAWorkerLoadsToStart() throws IOException {
+        Path jar = copyBuiltJar(true);
+        Path classLog = release.resolve("worker-classes.log");
+        try (ServerProcess server = ServerProcess.startJar(jar, "--mode", "process", "--workers", "1",
+                "--worker-jvm-opts", "-Xlog:class+load=info:file=" + classLog)) {
+            awaitWorkers(server, 1);
+            List<String> needed = List.of("picocli.CommandLine", "dev.shout.server.ShoutServer",
+                    "org.slf4j.simple.SimpleLogger", "io.netty.channel.epoll.Native",
+                    "dev.shout.server.process.worker.Worker", "dev.shout.server.process.link.LinkCodec",
+                    "dev.shout.server.pipeline.ShoutChannelInitializer");
+            String loaded = Await.value("the worker's class loading log", WAIT, () -> {
+                String text = Files.isRegularFile(classLog) ? read(classLog) : "";
+                return text.contains(" dev.shout.server.process.link.LinkCodec source:") ? text : null;
+            });
+            for (String name : needed) {
+                assertTrue(loaded.contains(" " + name + " source: shared objects file"),
+                        name + " was not loaded from the archive; classes read from the jar:\n"
+                                + loaded.lines().filter(line -> line.contains(PINNED_JAR)).toList());
+            }
+        }
+    }
+
     @Test
     void workersStartAndSayNothingWhenTheArchiveIsDamaged() throws IOException {
         Path jar = copyBuiltJar(true);

@@ -43,7 +43,6 @@ import picocli.CommandLine.Spec;
         description = "A TCP server that sends each client what it sends, uppercased or unchanged.")
 public final class ShoutServer implements Callable<Integer> {
 
-    private static final Logger log = LoggerFactory.getLogger(ShoutServer.class);
     private static final int CPUS = Runtime.getRuntime().availableProcessors();
 
     @Spec
@@ -225,7 +224,15 @@ public final class ShoutServer implements Callable<Integer> {
 
     /** Parses a command line as {@code main} would, for worker processes started with the master's. */
     public static ServerConfig parse(List<String> args) {
-        CommandLine commandLine = commandLine();
+        return parse(commandLine(), args);
+    }
+
+    /**
+     * Parses a command line with a fresh {@link #commandLine()}, which a worker builds on a thread
+     * of its own: building it (picocli's model, by reflection) is most of the cost, and it touches
+     * neither logging nor Netty, which the worker meanwhile sets up.
+     */
+    public static ServerConfig parse(CommandLine commandLine, List<String> args) {
         commandLine.parseArgs(args.toArray(String[]::new));
         ShoutServer command = commandLine.getCommand();
         return command.toConfig();
@@ -233,6 +240,7 @@ public final class ShoutServer implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Logger log = LoggerFactory.getLogger(ShoutServer.class);
         ServerConfig config;
         ServiceSocket socket;
         try {

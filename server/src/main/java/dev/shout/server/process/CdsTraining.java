@@ -21,10 +21,14 @@ import java.util.regex.Pattern;
  * Makes the class-data sharing archive of a server jar, {@link PinnedJar#ARCHIVE} beside it, for
  * this JVM: {@code java -cp shout-server.jar dev.shout.server.process.CdsTraining shout-server.jar}.
  * Run at package time and in the Docker image, since an archive serves only the JVM build that
- * made it. It starts the jar as a server with one worker that dumps every class it loaded when it
- * exits ({@code -XX:ArchiveClassesAtExit}), serves one connection, and stops it with SIGTERM, so
- * the archive holds what a worker loads to start, serve and drain. The worker runs from the
- * master's pinned copy, so the archive names the class path every worker will have.
+ * made it. It starts the jar as a server with one worker that lists every class it loads
+ * ({@code -XX:DumpLoadedClassList}), serves one connection, and stops it with SIGTERM, so the list
+ * holds what a worker loads to start, serve and drain; then dumps a static archive of that list
+ * ({@code -Xshare:dump}). A static archive, unlike one dumped at a worker's exit
+ * ({@code -XX:ArchiveClassesAtExit}), holds picocli's classes, whose class file version JDK 17
+ * archives only that way, and the JDK's own classes with the jar's in one file. The worker runs
+ * from the master's pinned copy and the dump from the jar's own directory, both with
+ * {@link PinnedJar#CLASS_PATH}, so the archive names the class path every worker will have.
  */
 public final class CdsTraining {
 
@@ -42,11 +46,17 @@ public final class CdsTraining {
         Path jar = Path.of(args[0]).toAbsolutePath();
         Path archive = PinnedJar.archiveBeside(jar);
         Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
+        Path classList = archive.resolveSibling("cds-training.classlist");
         Path log = archive.resolveSibling("cds-training.log");
         Files.deleteIfExists(archive);
         Files.deleteIfExists(partial);
+        Files.deleteIfExists(classList);
         try {
-            train(jar, partial, log);
+            if (!jar.getFileName().toString().equals(PinnedJar.JAR)) {
+                throw new IllegalStateException(jar + ": the archive is made for a jar named " + PinnedJar.JAR);
+            }
+            train(jar, classList, log);
+            dump(jar, classList, partial, log);
         } catch (IOException | IllegalStateException e) {
             System.err.println("cds training failed: " + e.getMessage() + "; see " + log);
             System.exit(ExitCodes.START_FAILED);
@@ -55,12 +65,14 @@ public final class CdsTraining {
         System.out.println("class-data sharing archive: " + archive + " (" + Files.size(archive) + " bytes)");
     }
 
-    private static void train(Path jar, Path partial, Path log) throws IOException, InterruptedException {
-        Process server = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void train(Path jar, Path classList, Path log) throws IOException, InterruptedException {
+        Process server = new ProcessBuilder(List.of(java(), "-jar", jar.toString(),
                 "--host", "127.0.0.1", "--port", "0", "--workers", "1",
-                // Classes of old class file versions (picocli's) cannot be archived: a warning each.
-                "--worker-jvm-opts", "-XX:ArchiveClassesAtExit=" + partial + " -Xlog:cds=error"))
+                "--worker-jvm-opts", "-XX:DumpLoadedClassList=" + classList))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -84,10 +96,32 @@ public final class CdsTraining {
                 server.destroyForcibly();
             }
         }
-        if (server.exitValue() != ExitCodes.OK || !Files.isRegularFile(partial)) {
+        if (server.exitValue() != ExitCodes.OK || !Files.isRegularFile(classList)) {
             throw new IllegalStateException("the server exited with " + server.exitValue()
-                    + (Files.isRegularFile(partial) ? "" : " and its worker wrote no archive"));
+                    + (Files.isRegularFile(classList) ? "" : " and its worker listed no classes"));
         }
+    }
+
+    /**
+     * Dumps the listed classes from the jar's directory, where {@link PinnedJar#CLASS_PATH} names
+     * the jar as it names the pinned copy in a worker's. Its warnings (the few classes a static
+     * archive cannot hold, those generated at run time) go to the log.
+     */
+    private static void dump(Path jar, Path classList, Path partial, Path log) throws IOException, InterruptedException {
+        Process dump = new ProcessBuilder(List.of(java(), "-Xshare:dump", "-XX:SharedClassListFile=" + classList,
+                "-XX:SharedArchiveFile=" + partial, "-cp", PinnedJar.CLASS_PATH))
+                .directory(jar.getParent().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        if (!dump.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+            dump.destroyForcibly();
+            throw new IllegalStateException("the dump took longer than " + PATIENCE);
+        }
+        if (dump.exitValue() != 0 || !Files.isRegularFile(partial)) {
+            throw new IllegalStateException("the dump exited with " + dump.exitValue());
+        }
+        Files.delete(classList);
     }
 
     private static int awaitPort(Process server, Path log) throws IOException, InterruptedException {
