@@ -61,6 +61,12 @@ metric_sum() {
   awk -v name="$2" '$1 == name || index($1, name "{") == 1 { sum += $2 } END { printf "%d\n", sum }' <<<"$page"
 }
 
+# The kernel's count of connections dropped because a listening socket's accept queue was full
+# (TcpExt ListenOverflows, all sockets of this network namespace).
+listen_overflows() {
+  awk '$1 == "TcpExt:" { if (!names) { for (i = 2; i <= NF; i++) if ($i == "ListenOverflows") col = i; names = 1 } else { print $col; exit } }' /proc/net/netstat
+}
+
 # Connections open in the server, summed over its workers.
 server_open() { metric_sum "$1" shout_connections_open; }
 
@@ -119,6 +125,7 @@ for n in $LEVELS; do
   rss_idle=$(tree_rss_kb "$master")
 
   # The bench processes, each with its share of the connections.
+  overflows_before=$(listen_overflows)
   CLIENTS=()
   started=$(date +%s.%N)
   for ((i = 1; i <= clients; i++)); do
@@ -156,11 +163,22 @@ for n in $LEVELS; do
     problem="${problem:+$problem; }$((clients - ${#holding[@]})) of $clients bench processes never held their connections"
   fi
 
-  # The server's count catches up with the clients' as workers acknowledge their hand-offs.
+  overflows=$(($(listen_overflows) - overflows_before))
+  if ((overflows > 0)); then
+    problem="${problem:+$problem; }the accept queue overflowed $overflows times while the clients connected (TcpExt ListenOverflows)"
+  fi
+
+  # The server's count catches up with the clients' as workers acknowledge their hand-offs. A
+  # client may count a connection the server never accepted (its accept queue overflowed: the
+  # kernel answered the handshake, then dropped it), so the wait also ends once the count has
+  # stood still for three readings, and within a third of HOLD, while every client still holds.
   open=0
-  for ((t = 0; t < 60; t++)); do
+  still=0
+  for ((t = 0; t < hold_s / 3 && still < 3; t++)); do
+    previous=$open
     open=$(server_open "$metrics_port")
     ((${open:-0} >= held)) && break
+    if [[ -n $open && $open == "$previous" ]]; then still=$((still + 1)); else still=0; fi
     sleep 0.5
   done
   rss_total=$(tree_rss_kb "$master")
