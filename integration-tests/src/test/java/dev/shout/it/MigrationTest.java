@@ -204,15 +204,7 @@ class MigrationTest {
                 long old = server.workerPids().get(0);
                 int from = server.log().size();
 
-                // The old worker waits, stopped, while its replacement boots; the replacement is
-                // stopped in turn once ready, so that what the old one then moves reaches it unadopted.
-                Signals.send("HUP", server.pid());
-                long replacement = Await.value("the replacement started", WAIT, () -> server.workerPids().stream()
-                        .filter(pid -> pid != old).findFirst().orElse(null));
-                Signals.send("STOP", old);
-                server.awaitLogAfter(from, "retiring worker-1 \\(pid " + old + "\\): replaced by worker-1 \\(pid "
-                        + replacement + "\\)");
-                Signals.send("STOP", replacement);
+                long replacement = rollOntoAStoppedReplacement(server, old, from);
                 int masterDescriptors = ProcFs.openFds(server.pid());
                 Signals.send("CONT", old);
                 Await.until("the master holding the ten connections sent to the stopped replacement", WAIT,
@@ -245,14 +237,7 @@ class MigrationTest {
                 long old = server.workerPids().get(0);
                 int from = server.log().size();
 
-                // As above: the replacement is stopped once ready, before the old worker moves anything.
-                Signals.send("HUP", server.pid());
-                long replacement = Await.value("the replacement started", WAIT, () -> server.workerPids().stream()
-                        .filter(pid -> pid != old).findFirst().orElse(null));
-                Signals.send("STOP", old);
-                server.awaitLogAfter(from, "retiring worker-1 \\(pid " + old + "\\): replaced by worker-1 \\(pid "
-                        + replacement + "\\)");
-                Signals.send("STOP", replacement);
+                long replacement = rollOntoAStoppedReplacement(server, old, from);
                 Signals.send("CONT", old);
                 String summary = server.awaitLogAfter(from, "moved \\d+ connections to the new worker; \\d+ drain here");
                 Signals.send("CONT", replacement);
@@ -349,6 +334,23 @@ class MigrationTest {
     }
 
     /** SIGHUP, then waits until every worker the server had has exited and as many new ones serve. */
+    /**
+     * SIGHUP to a server of one worker, {@code old}: the old worker waits, stopped, while its
+     * replacement boots, and the replacement is stopped in turn once ready, so that whatever the
+     * old one moves once continued ({@code SIGCONT}, the caller's) reaches it unadopted. Returns
+     * the replacement's pid; {@code from} is the log's length before.
+     */
+    private static long rollOntoAStoppedReplacement(LeakCheckedServer server, long old, int from) {
+        Signals.send("HUP", server.pid());
+        long replacement = Await.value("the replacement started", WAIT, () -> server.workerPids().stream()
+                .filter(pid -> pid != old).findFirst().orElse(null));
+        Signals.send("STOP", old);
+        server.awaitLogAfter(from, "retiring worker-1 \\(pid " + old + "\\): replaced by worker-1 \\(pid "
+                + replacement + "\\)");
+        Signals.send("STOP", replacement);
+        return replacement;
+    }
+
     private static void rollAndAwaitNewWorkers(LeakCheckedServer server) {
         List<Long> before = server.workerPids();
         Signals.send("HUP", server.pid());
