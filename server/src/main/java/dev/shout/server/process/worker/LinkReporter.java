@@ -25,17 +25,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The worker's side of its reports to the master, on the link's framed socket. Closed
- * connections (and, with {@code --accept workers}, accepted clients and lease requests) are
- * reported in batches, one flush per turn of the link's loop, so that a burst costs one write.
+ * The worker's side of its reports to the master, on the link's framed socket. Reports come
+ * from any thread and go out in batches, one write for many. What a client waits for (a lease
+ * request) goes in the link loop's next turn; what only keeps the master's books (a closed
+ * connection, an accepted client) waits up to {@link #BOOKKEEPING_DELAY_MICROS} for company, or
+ * for the next flush of the link, so that under churn the master and the link's thread wake
+ * once for several connections instead of once for each.
  */
 final class LinkReporter {
 
     static final long HEARTBEAT_MILLIS = 500;
+    /**
+     * How long a bookkeeping report may wait: short beside anything the master does with it (a
+     * permit freed a millisecond later; {@link dev.shout.server.process.AcceptBalance}'s leads are
+     * tens of clients), long enough to gather several at thousands of connections a second.
+     */
+    static final long BOOKKEEPING_DELAY_MICROS = 1_000;
 
     private final Channel link;
     private final Queue<LinkMessage> unreported = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final AtomicBoolean batchNext = new AtomicBoolean();
+    private final AtomicBoolean batchLater = new AtomicBoolean();
 
     LinkReporter(Channel link) {
         this.link = link;
@@ -71,29 +81,48 @@ final class LinkReporter {
         link.write(new ArrivedClosed(id), link.voidPromise());
     }
 
+    /** Flushes what was written, and with it every report still waiting; on the link's loop. */
     void flush() {
+        writeUnreported();
         link.flush();
     }
 
     /** Called from any event loop each time connection {@code id} ends. */
     void released(long id) {
-        report(new Released(id));
+        reportLater(new Released(id));
     }
 
-    /** Sends {@code message} with the others reported in the same turn of the link's loop; from any thread. */
+    /** Sends {@code message}, which a client waits for, in the next turn of the link's loop; from any thread. */
     void report(LinkMessage message) {
         unreported.add(message);
-        if (flushScheduled.compareAndSet(false, true)) {
+        if (batchNext.compareAndSet(false, true)) {
             link.eventLoop().execute(this::reportBatch);
         }
     }
 
+    /** Sends {@code message}, which only keeps the master's books, within the bookkeeping delay; from any thread. */
+    void reportLater(LinkMessage message) {
+        unreported.add(message);
+        if (batchLater.compareAndSet(false, true)) {
+            link.eventLoop().schedule(this::reportBatch, BOOKKEEPING_DELAY_MICROS, TimeUnit.MICROSECONDS);
+        }
+    }
+
     private void reportBatch() {
-        flushScheduled.set(false);
-        for (LinkMessage message; (message = unreported.poll()) != null; ) {
+        batchNext.set(false);
+        batchLater.set(false);
+        if (writeUnreported()) {
+            link.flush();
+        }
+    }
+
+    /** Writes the reports waiting; true if there were any. */
+    private boolean writeUnreported() {
+        boolean wrote = false;
+        for (LinkMessage message; (message = unreported.poll()) != null; wrote = true) {
             link.write(message, link.voidPromise());
         }
-        link.flush();
+        return wrote;
     }
 
     void draining() {

@@ -178,7 +178,7 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
     private void serve(EpollSocketChannel client, long lease) {
         InetAddress address = client.remoteAddress().getAddress();
         serving++;
-        reporter.report(new Accepted(lease));
+        reporter.reportLater(new Accepted(lease));
         ConnectionAdmission.attach(client, readmission(lease));
         ConnectionMigrator.identify(client, lease);
         client.pipeline().addLast(pipelineInitializer);
@@ -221,7 +221,7 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
     }
 
     private void giveBack(long lease) {
-        reporter.report(new Released(lease));
+        reporter.reportLater(new Released(lease));
     }
 
     private void acceptIfRoom() {
