@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Process mode: workers start from the copy of the jar the master pinned in its private
  * directory, with the class-data sharing archive made beside the jar at package time, mapped
  * into each worker; a missing or damaged archive costs speed, never a worker or a word in the
- * log. Each server here runs from a copy of the built jar in a directory of the test's own, so
+ * log; Netty's epoll library, taken out of the pinned jar once by the master, is loaded by each
+ * worker from beside its jar, not copied to {@code /tmp} anew. Each server here runs from a copy of the built jar in a directory of the test's own, so
  * that the test may replace or damage the files on disk.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -50,6 +51,35 @@ class PinnedJarTest {
             }
             RoundTrips.assertUnicodeLineComesBackFullyUppercased(server.port());
         }
+    }
+
+    @Test
+    void everyWorkerLoadsTheEpollLibraryTakenOutOfItsPinnedJar() throws IOException {
+        Path jar = copyBuiltJar(true);
+        try (ServerProcess server = ServerProcess.startJar(jar, "--mode", "process", "--workers", "2")) {
+            Path pinned = privateDirectory(server);
+            for (long worker : awaitWorkers(server, 2)) {
+                assertEquals(pinned, assertLoadsTheEpollLibraryBesideItsJar(worker));
+            }
+            RoundTrips.assertUnicodeLineComesBackFullyUppercased(server.port());
+            assertEquals(List.of(), server.logLines(" WARN "));
+        }
+    }
+
+    /**
+     * Asserts that the worker {@code pid} has mapped Netty's epoll library from its working
+     * directory, where its pinned jar is, and from nowhere else; returns that directory.
+     */
+    static Path assertLoadsTheEpollLibraryBesideItsJar(long pid) throws IOException {
+        Path directory = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd"));
+        String maps = maps(pid);
+        List<String> libraries = maps.lines().filter(line -> line.contains("libnetty_transport_native_epoll"))
+                .map(line -> line.substring(line.indexOf('/'))).distinct().toList();
+        assertEquals(1, libraries.size(), "worker " + pid + " maps the epoll library once: " + libraries);
+        Path library = Path.of(libraries.get(0));
+        assertEquals(directory, library.getParent(), "worker " + pid + " maps " + library);
+        assertTrue(Files.isRegularFile(library), library + " is not there (deleted?)");
+        return directory;
     }
 
     /**

@@ -63,6 +63,10 @@ class UpgradeTest {
                 rollAndAwaitNewWorkers(server);
 
                 awaitEveryWorkerRuns(metrics, NEW_BUILD);
+                for (long worker : workers(server)) {
+                    assertTrue(PinnedJarTest.assertLoadsTheEpollLibraryBesideItsJar(worker).endsWith("next"),
+                            "worker " + worker + " of the new build does not run from next/");
+                }
                 clients.assertEveryOneAnswers();
                 metrics.await(MIGRATED, CONNECTIONS);
                 assertEquals(CONNECTIONS, metrics.sum(OPENED), "a moved connection counted as opened again");
@@ -77,6 +81,7 @@ class UpgradeTest {
                     .filter(pid -> !upgraded.contains(pid)).findFirst().orElse(null));
             server.awaitLog(Pattern.compile("\\(pid " + respawned + "\\) ready"), WAIT);
             awaitEveryWorkerRuns(metrics, NEW_BUILD);
+            PinnedJarTest.assertLoadsTheEpollLibraryBesideItsJar(respawned);
             RoundTrips.assertUnicodeLineComesBackFullyUppercased(server.port());
             server.requestStop();
             assertEquals(0, server.awaitExit(WAIT), server.logText());
@@ -133,6 +138,10 @@ class UpgradeTest {
                 deploy(TestBuilds.withVersion(Path.of(Jars.server()), NEW_BUILD, release.resolve("next.jar")), jar);
                 rollAndAwaitNewWorkers(server);
                 awaitEveryWorkerRuns(metrics, NEW_BUILD);
+                for (long worker : workers(server)) {
+                    assertTrue(PinnedJarTest.assertLoadsTheEpollLibraryBesideItsJar(worker).endsWith("next"),
+                            "worker " + worker + " of the new build does not run from next/");
+                }
                 clients.assertEveryOneAnswers();
                 assertEquals(1, server.logLines("upgrade to .* refused").size());
             }

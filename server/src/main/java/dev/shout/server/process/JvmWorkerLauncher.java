@@ -6,6 +6,7 @@ import dev.shout.server.config.SocketActivation;
 import dev.shout.server.process.supervision.ChildProcess;
 import dev.shout.server.process.supervision.WorkerLauncher;
 import dev.shout.server.process.worker.WorkerMain;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -17,7 +18,8 @@ import java.util.Locale;
 /**
  * Starts worker JVMs from the master's own java binary and the jar it pinned, with the master's
  * command line, so that a worker is the same program in the same version; with the jar's
- * class-data sharing archive, if it has one, for a quicker start.
+ * class-data sharing archive, if it has one, and the native epoll library taken out of it, for a
+ * quicker start.
  */
 final class JvmWorkerLauncher implements WorkerLauncher {
 
@@ -66,6 +68,10 @@ final class JvmWorkerLauncher implements WorkerLauncher {
      * directory that goes with the master. The archive, when there is one, is used if the JVM
      * can: one that does not match this JVM or jar, or is damaged, is passed over without a word
      * ({@code -Xshare:auto}, the {@code cds} logs off) and the worker starts as it would without.
+     * The epoll library taken out of the pinned jar, when there is one, is found first on the
+     * {@code java.library.path} (ahead of the master's, which the rest of the path keeps), so Netty
+     * loads it from there instead of copying it out of the jar into {@code /tmp}; absolute, as a
+     * relative one would be resolved against {@code user.dir}.
      */
     private List<String> pinnedJarOptions() {
         List<String> options = new ArrayList<>();
@@ -74,6 +80,8 @@ final class JvmWorkerLauncher implements WorkerLauncher {
         options.add("-XX:ErrorFile=" + Path.of(masterDirectory, "hs_err_pid%p.log"));
         pinned.archive().ifPresent(archive -> options.addAll(List.of("-XX:SharedArchiveFile=" + PinnedJar.ARCHIVE,
                 "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off")));
+        pinned.epollLibrary().ifPresent(library -> options.add("-Djava.library.path="
+                + library.toAbsolutePath().getParent() + File.pathSeparator + System.getProperty("java.library.path")));
         return options;
     }
 

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The copy of the server jar that workers start from, kept in the master's private directory
- * with the jar's class-data sharing archive (see {@link #ARCHIVE}) if one lies beside it: a crash
+ * with the jar's class-data sharing archive (see {@link #ARCHIVE}) if one lies beside it, and
+ * Netty's native epoll library taken out of it ({@link #epollLibrary}): a crash
  * respawn or a recycle starts the code that is running, whatever has since replaced the jar on
  * disk. {@link #pin} may be called again to pin a new jar; workers already running keep the
  * files they opened, since every pin renames its copies over the old ones. It remembers which file
@@ -61,11 +62,13 @@ public final class PinnedJar implements AutoCloseable {
     /**
      * Copies {@code source} here, and its archive ({@link #archiveBeside}) if there is one,
      * replacing what was pinned before; a pinned archive without a new one to replace it is
-     * removed, as it belongs to the old jar. Returns the pinned jar.
+     * removed, as it belongs to the old jar; then takes the epoll library out of the pinned jar
+     * ({@link EpollLibrary}), once for every worker that starts from it. Returns the pinned jar.
      */
     public synchronized Path pin(Path source) {
         Path jar = directory.resolve(JAR);
         Path archive = directory.resolve(ARCHIVE);
+        Path library = directory.resolve(EpollLibrary.FILE);
         try {
             Stamp stamp = Stamp.of(source);
             Path sourceArchive = archiveBeside(source);
@@ -76,7 +79,11 @@ public final class PinnedJar implements AutoCloseable {
             } else {
                 Files.deleteIfExists(archive);
             }
+            // The old jar's library goes before the jar does: a worker that starts in between
+            // takes its library out of its own jar, never loads another build's.
+            Files.deleteIfExists(library);
             copyOver(source, jar);
+            EpollLibrary.extract(jar, directory);
             pinnedJar = jar;
             pinnedFrom = stamp;
             return jar;
@@ -115,6 +122,15 @@ public final class PinnedJar implements AutoCloseable {
         return Files.isRegularFile(archive) ? Optional.of(archive) : Optional.empty();
     }
 
+    /**
+     * The pinned jar's native epoll library, if it could be taken out of it: its directory then
+     * goes on the {@code java.library.path} of workers.
+     */
+    public Optional<Path> epollLibrary() {
+        Path library = directory.resolve(EpollLibrary.FILE);
+        return Files.isRegularFile(library) ? Optional.of(library) : Optional.empty();
+    }
+
     /** Where the archive of {@code jar} lies: beside it, {@link #ARCHIVE}. */
     public static Path archiveBeside(Path jar) {
         return jar.toAbsolutePath().resolveSibling(ARCHIVE);
@@ -127,6 +143,7 @@ public final class PinnedJar implements AutoCloseable {
         pinnedFrom = null;
         try {
             Files.deleteIfExists(directory.resolve(ARCHIVE));
+            Files.deleteIfExists(directory.resolve(EpollLibrary.FILE));
             Files.deleteIfExists(directory.resolve(JAR));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the pinned jar from " + directory, e);

@@ -3,6 +3,7 @@ package dev.shout.server.process;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -12,16 +13,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pinned copy: it holds the bytes the jar had when pinned, whatever happens to the jar on
- * disk after; the archive beside the jar goes with it; a new pin replaces both without
- * disturbing a reader of the old files; it knows whether the file at the jar's path is still the
+ * disk after; the archive beside the jar goes with it; Netty's epoll library is taken out of it,
+ * each jar's into its own directory; a new pin replaces them without disturbing a reader of the
+ * old files; it knows whether the file at the jar's path is still the
  * one it pinned; close leaves nothing behind.
  */
 @Timeout(10)
@@ -65,15 +70,56 @@ class PinnedJarTest {
     }
 
     @Test
-    void aNewPinReplacesTheJarAndDropsAnArchiveThatBelongedToTheOld() throws IOException {
+    void theEpollLibraryIsTakenOutOfThePinnedJarBesideIt() throws IOException {
         PinnedJar pinnedJar = new PinnedJar(privateDirectory);
-        Path first = write(release.resolve("shout-server.jar"), "build 1");
+        pinnedJar.pin(jar(release.resolve("shout-server.jar"), EpollLibrary.ENTRY, "library of build 1"));
+        Path library = privateDirectory.resolve(EpollLibrary.FILE);
+        assertEquals(Optional.of(library), pinnedJar.epollLibrary());
+        assertEquals("library of build 1", Files.readString(library));
+        assertTrue(library.getFileName().toString().matches("libnetty_transport_native_epoll_[a-z0-9_]+\\.so"),
+                library.toString());
+    }
+
+    /** Netty's epoll jar for this machine, on the test class path, holds the library under the name taken out. */
+    @Test
+    void theEntryIsWhereNettyKeepsTheLibrary() {
+        assertNotNull(PinnedJarTest.class.getClassLoader().getResource(EpollLibrary.ENTRY), EpollLibrary.ENTRY);
+    }
+
+    @Test
+    void aJarWithoutTheEpollLibraryOrNoJarAtAllIsPinnedWithout() throws IOException {
+        PinnedJar pinnedJar = new PinnedJar(privateDirectory);
+        pinnedJar.pin(jar(release.resolve("shout-server.jar"), "META-INF/native/libother.so", "another library"));
+        assertEquals(Optional.empty(), pinnedJar.epollLibrary());
+        pinnedJar.pin(write(release.resolve("shout-server.jar"), "not a zip file"));
+        assertEquals(Optional.empty(), pinnedJar.epollLibrary());
+        assertEquals("not a zip file", Files.readString(pinnedJar.jar().orElseThrow()), "pinned all the same");
+        try (var left = Files.list(privateDirectory)) {
+            assertEquals(List.of(privateDirectory.resolve(PinnedJar.JAR)), left.toList());
+        }
+    }
+
+    @Test
+    void eachDirectoryHoldsTheEpollLibraryOfItsOwnJar() throws IOException {
+        PinnedJar serving = new PinnedJar(privateDirectory);
+        PinnedJar next = new PinnedJar(Files.createDirectory(privateDirectory.resolve("next")));
+        serving.pin(jar(release.resolve("shout-server.jar"), EpollLibrary.ENTRY, "library of build 1"));
+        next.pin(jar(release.resolve("shout-server.jar"), EpollLibrary.ENTRY, "library of build 2"));
+        assertEquals("library of build 1", Files.readString(serving.epollLibrary().orElseThrow()));
+        assertEquals("library of build 2", Files.readString(next.epollLibrary().orElseThrow()));
+    }
+
+    @Test
+    void aNewPinReplacesTheJarAndDropsAnArchiveAndLibraryThatBelongedToTheOld() throws IOException {
+        PinnedJar pinnedJar = new PinnedJar(privateDirectory);
+        Path first = jar(release.resolve("shout-server.jar"), EpollLibrary.ENTRY, "library of build 1");
         write(release.resolve(PinnedJar.ARCHIVE), "archive of build 1");
         pinnedJar.pin(first);
         Path next = Files.createDirectory(release.resolve("next"));
         Path pinned = pinnedJar.pin(write(next.resolve("shout-server.jar"), "build 2"));
         assertEquals("build 2", Files.readString(pinned));
         assertEquals(Optional.empty(), pinnedJar.archive());
+        assertEquals(Optional.empty(), pinnedJar.epollLibrary());
     }
 
     @Test
@@ -93,7 +139,8 @@ class PinnedJarTest {
     void closeRemovesThePinnedFilesAndLeavesTheDirectoryToItsOwner() throws IOException {
         write(release.resolve(PinnedJar.ARCHIVE), "archive");
         PinnedJar pinnedJar = new PinnedJar(privateDirectory);
-        pinnedJar.pin(write(release.resolve("shout-server.jar"), "build 1"));
+        pinnedJar.pin(jar(release.resolve("shout-server.jar"), EpollLibrary.ENTRY, "library"));
+        assertTrue(pinnedJar.epollLibrary().isPresent());
         pinnedJar.close();
         assertEquals(Optional.empty(), pinnedJar.jar());
         assertTrue(Files.isDirectory(privateDirectory));
@@ -130,6 +177,16 @@ class PinnedJarTest {
 
     private static Path write(Path file, String content) throws IOException {
         return Files.writeString(file, content);
+    }
+
+    /** A jar (a zip file) of one entry. */
+    private static Path jar(Path file, String entry, String content) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry(entry));
+            zip.write(content.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return file;
     }
 
     /** As a deploy does: a new file renamed over the jar. */
