@@ -11,6 +11,9 @@ source "$(dirname "$0")/lib.sh"
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
+# Churn runs more code than ping-pong, and each worker JVM compiles it again: its JIT compilers
+# stay busy for 10 to 15 s of churn (per-thread CPU of C1/C2, bench/README.md), so churn warms up longer.
+CHURN_WARMUP=${CHURN_WARMUP:-15s}
 MODES=${MODES:-thread thread1 process workers ref}
 # The workloads the targets are about; pp1 pp50-ascii pp50-echo stream4 are there to ask for.
 WORKLOADS=${WORKLOADS:-pp50 pp1000 pp50-4k pp1000-4k churn}
@@ -25,6 +28,7 @@ LOADGEN=${LOADGEN:-c}
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "ROUNDS=$ROUNDS: expected a whole number >= 1"
 check_duration DURATION "$DURATION"
 check_duration WARMUP "$WARMUP"
+check_duration CHURN_WARMUP "$CHURN_WARMUP"
 [[ $LOADGEN == c || $LOADGEN == java ]] || die "LOADGEN=$LOADGEN: expected c (the default) or java"
 
 # id -> pattern, connections, transform, message size, and whether the C reference runs it. The
@@ -53,16 +57,17 @@ prepare_jars
 [[ $LOADGEN == c ]] && prepare_load
 
 warmup_s=$(seconds_of "$WARMUP")
+churn_warmup_s=$(seconds_of "$CHURN_WARMUP")
 duration_s=$(seconds_of "$DURATION")
 # A run's bench may take warm-up + duration + connecting and closing; the server lives a little longer.
-bench_limit=$((warmup_s + duration_s + 120))
+bench_limit=$(((warmup_s > churn_warmup_s ? warmup_s : churn_warmup_s) + duration_s + 120))
 server_lifetime=$((bench_limit + START_LIMIT + 60))
 
 facts=$RESULTS/machine.txt
 : >"$facts"
 machine_facts_start "$facts"
 {
-  echo "settings: ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP SIZE=$SIZE CHURN_CONNECTIONS=$CHURN_CONNECTIONS LOADGEN=$LOADGEN BENCH_THREADS=${BENCH_THREADS:-default}"
+  echo "settings: ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CHURN_WARMUP=$CHURN_WARMUP SIZE=$SIZE CHURN_CONNECTIONS=$CHURN_CONNECTIONS LOADGEN=$LOADGEN BENCH_THREADS=${BENCH_THREADS:-default}"
   if [[ $LOADGEN == c ]]; then
     echo "load_generator: c = bench/load/shout_load.c (gcc -O2, one thread), sha256 $(sha256sum "$LOAD_BIN" | cut -d' ' -f1)"
   else
@@ -77,12 +82,18 @@ machine_facts_start "$facts"
 # nor going first favours one of them.
 modes=($MODES)
 runs=0
+round_s=0
 for w in $WORKLOADS; do
-  for m in $MODES; do [[ $m != ref || ${REF_RUNS[$w]} == yes ]] && runs=$((runs + 1)); done
+  for m in $MODES; do
+    if [[ $m != ref || ${REF_RUNS[$w]} == yes ]]; then
+      runs=$((runs + 1))
+      round_s=$((round_s + $([[ ${PATTERN[$w]} == churn ]] && echo "$churn_warmup_s" || echo "$warmup_s") + duration_s + 5))
+    fi
+  done
 done
 total=$((runs * ROUNDS))
 log "results in $RESULTS"
-log "$total runs of about $((warmup_s + duration_s + 5))s each: about $((total * (warmup_s + duration_s + 5) / 60 + 1)) minutes"
+log "$total runs: about $((round_s * ROUNDS / 60 + 1)) minutes"
 
 index=$RESULTS/index.csv
 echo "round,workload,mode,pattern,connections,transform,size,exit_code,json" >"$index"
@@ -115,7 +126,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
         continue
       }
       flags=(--port "$SERVER_PORT" --connections "${CONNECTIONS[$w]}" --size "$size" --transform "$transform"
-        --warmup "$WARMUP" --duration "$DURATION")
+        --warmup "$([[ ${PATTERN[$w]} == churn ]] && echo "$CHURN_WARMUP" || echo "$WARMUP")" --duration "$DURATION")
       case ${PATTERN[$w]} in
         stream) flags+=(--pattern stream) ;;
         churn) flags+=(--churn) ;;
