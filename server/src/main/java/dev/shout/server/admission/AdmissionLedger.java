@@ -9,8 +9,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
@@ -146,10 +146,15 @@ public final class AdmissionLedger implements Admission {
 
     private final class LedgerPermit implements Permit {
 
+        /** One field and a shared updater, not an {@code AtomicBoolean} object per connection held. */
+        private static final AtomicIntegerFieldUpdater<LedgerPermit> RELEASED =
+                AtomicIntegerFieldUpdater.newUpdater(LedgerPermit.class, "released");
+
         private final InetAddress client;
         /** True if it holds one of its address's places. */
         private final boolean perAddress;
-        private final AtomicBoolean released = new AtomicBoolean();
+        /** 1 once released. */
+        private volatile int released;
 
         LedgerPermit(InetAddress client, boolean perAddress) {
             this.client = client;
@@ -163,7 +168,7 @@ public final class AdmissionLedger implements Admission {
 
         @Override
         public void release() {
-            if (released.compareAndSet(false, true)) {
+            if (RELEASED.compareAndSet(this, 0, 1)) {
                 AdmissionLedger.this.release(client, perAddress);
             }
         }

@@ -58,7 +58,8 @@ public final class ConnectionMigration {
 
     /** True for a connection closed here because another process serves it now. */
     public static boolean movedAway(Channel connection) {
-        return Boolean.TRUE.equals(connection.attr(MOVED).get());
+        // hasAttr first: attr() would add an attribute to every connection that never moved.
+        return connection.hasAttr(MOVED) && Boolean.TRUE.equals(connection.attr(MOVED).get());
     }
 
     /** Before its pipeline is built: {@code connection} goes on from where another process left it. */
@@ -67,7 +68,8 @@ public final class ConnectionMigration {
     }
 
     static Optional<ConnectionState> resumed(Channel connection) {
-        return Optional.ofNullable(connection.attr(RESUMED).get());
+        // hasAttr first: attr() would add an attribute to every connection that did not move here.
+        return connection.hasAttr(RESUMED) ? Optional.ofNullable(connection.attr(RESUMED).get()) : Optional.empty();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.shout.server.pipeline;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -23,6 +24,8 @@ public final class OpenConnections {
 
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Consumer<Channel> onClosed;
+    /** One listener for every connection's close, not a lambda object per connection. */
+    private final ChannelFutureListener closedListener = future -> closed(future.channel());
     private int open;
 
     /** @param onClosed told of each connection that closes */
@@ -39,7 +42,7 @@ public final class OpenConnections {
             open++;
         }
         channels.add(ch);
-        ch.closeFuture().addListener(future -> closed(ch));
+        ch.closeFuture().addListener(closedListener);
     }
 
     private void closed(Channel ch) {
