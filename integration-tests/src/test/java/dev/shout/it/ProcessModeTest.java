@@ -281,10 +281,15 @@ class ProcessModeTest {
     }
 
     @Test
-    void workersRunTheSerialCollectorUnlessTheirOptionsChooseOne() throws IOException {
+    void workersRunTheSerialCollectorWithASmallYoungGenerationUnlessTheirOptionsChooseOne() throws IOException {
         try (ServerProcess server = startProcessMode("--workers", "1")) {
             String command = workerCommandLine(server);
+            assertTrue(command.contains("\0-XX:+UseSerialGC\0-Xmn16m\0"), command);
+        }
+        try (ServerProcess server = startProcessMode("--workers", "1", "--worker-jvm-opts", "-XX:NewRatio=3")) {
+            String command = workerCommandLine(server);
             assertTrue(command.contains("\0-XX:+UseSerialGC\0"), command);
+            assertFalse(command.contains("-Xmn"), command);
         }
         try (ServerProcess server = startProcessMode("--workers", "1", "--worker-jvm-opts", "-XX:+UseParallelGC")) {
             String command = workerCommandLine(server);

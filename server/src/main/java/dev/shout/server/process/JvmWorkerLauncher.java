@@ -29,6 +29,12 @@ final class JvmWorkerLauncher implements WorkerLauncher {
      * container's limit; Netty's direct buffers take about as much again as the heap.
      */
     static final double WORKERS_HEAP_PERCENT = 35.0;
+    /**
+     * A worker's young generation with the serial collector: room for a few thousand accepts or
+     * a burst of TLS handshakes between collections, which find next to nothing alive; 8 MB kept
+     * as little resident, 16 MB leaves the bursts more room.
+     */
+    static final int WORKER_YOUNG_MEGABYTES = 16;
 
     private final ServerConfig config;
     private final Path controlSocket;
@@ -48,6 +54,11 @@ final class JvmWorkerLauncher implements WorkerLauncher {
     private static boolean setsHeapSize(String jvmOption) {
         return jvmOption.startsWith("-Xmx") || jvmOption.startsWith("-XX:MaxRAMPercentage")
                 || jvmOption.startsWith("-XX:MaxRAM=") || jvmOption.startsWith("-XX:MaxHeapSize");
+    }
+
+    private static boolean setsYoungSize(String jvmOption) {
+        return jvmOption.startsWith("-Xmn") || jvmOption.startsWith("-XX:NewSize=")
+                || jvmOption.startsWith("-XX:MaxNewSize=") || jvmOption.startsWith("-XX:NewRatio=");
     }
 
     /**
@@ -98,6 +109,12 @@ final class JvmWorkerLauncher implements WorkerLauncher {
         // connections hold (G1 keeps what an accept burst made it take) and starts sooner.
         if (config.workerJvmOpts().stream().noneMatch(JvmWorkerLauncher::choosesCollector)) {
             command.add("-XX:+UseSerialGC");
+            // The serial collector's young generation defaults to a third of the heap's initial
+            // size (about 100 MB here), which an accept burst touches once and the worker then
+            // keeps resident: 1.1 to 1.7 KB of an idle connection's cost (docs/BENCHMARKS.md).
+            if (config.workerJvmOpts().stream().noneMatch(JvmWorkerLauncher::setsYoungSize)) {
+                command.add("-Xmn" + WORKER_YOUNG_MEGABYTES + "m");
+            }
         }
         // Before the master's own -Dio.netty.* options, which override it.
         command.add(NettyJfrEvents.offOption());
