@@ -87,6 +87,7 @@ public final class Master implements SupervisorEvents {
 
     /** Serves until a shutdown signal, then drains every worker; returns the exit code. */
     public int run() {
+        MasterHeap.giveBackAfterBursts();
         try {
             listen();
             try (ControlSocket control = new ControlSocket(loop, (pid, channel) -> links.accept(pid, channel));
