@@ -32,23 +32,22 @@ final class EpollLibrary {
 
     /**
      * Copies the library out of {@code jar} into {@code directory} as {@link #FILE}, under a
-     * temporary name first, and says whether it did. A jar without it (another architecture's
+     * temporary name first. A jar without it (another architecture's
      * build) is no error; one that cannot be read, or a copy that fails, is logged once: either
      * way workers from {@code jar} then take the library out of it themselves, as Netty does.
      */
-    static boolean extract(Path jar, Path directory) {
+    static void extract(Path jar, Path directory) {
         Path library = directory.resolve(FILE);
         Path partial = directory.resolve(FILE + ".partial");
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             ZipEntry entry = zip.getEntry(ENTRY);
             if (entry == null) {
-                return false;
+                return;
             }
             try (InputStream in = zip.getInputStream(entry)) {
                 Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
             }
             Files.move(partial, library, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return true;
         } catch (IOException e) {
             log.warn("cannot take {} out of {} into {} ({}): workers will take it out themselves", ENTRY, jar,
                     directory, e.toString());
@@ -57,7 +56,6 @@ final class EpollLibrary {
             } catch (IOException ignored) {
                 // Left behind, to be copied over by the next pin.
             }
-            return false;
         }
     }
 }
