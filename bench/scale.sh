@@ -86,13 +86,13 @@ client_problems() {
 }
 
 # heap_after_gc_kb PID: the Java heap in use right after a full collection (jcmd GC.run, then
-# GC.heap_info), in kB; 0 when jcmd cannot reach the process. Read after the RSS, which a full
-# collection may shrink.
+# GC.heap_info), in kB: every generation's "used" summed (the serial collector reports young and
+# tenured apart, G1 one heap; metaspace is not heap); 0 when jcmd cannot reach the process. Read
+# after the RSS, which a full collection may shrink.
 heap_after_gc_kb() {
-  local used
   jcmd "$1" GC.run >/dev/null 2>&1 || { echo 0; return; }
-  used=$(jcmd "$1" GC.heap_info 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?$/, "", v); print v; exit } }')
-  echo "${used:-0}"
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/ generation | heap / { for (i = 1; i < NF; i++) if ($i == "used") {
+    v = $(i + 1); sub(/K,?$/, "", v); used += v } } END { print used + 0 }'
 }
 
 kernel_tcp_mem_kb() {
