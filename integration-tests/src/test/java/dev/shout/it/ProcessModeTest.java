@@ -281,20 +281,23 @@ class ProcessModeTest {
     }
 
     @Test
-    void workersRunTheSerialCollectorWithASmallYoungGenerationUnlessTheirOptionsChooseOne() throws IOException {
+    void workersRunTheSerialCollectorWithASmallYoungGenerationAndTrimTheirNativeHeapUnlessTheirOptionsChoose()
+            throws IOException {
         try (ServerProcess server = startProcessMode("--workers", "1")) {
             String command = workerCommandLine(server);
-            assertTrue(command.contains("\0-XX:+UseSerialGC\0-Xmn16m\0"), command);
+            assertTrue(command.contains("\0-XX:+UseSerialGC\0-Xmn16m\0-XX:TrimNativeHeapInterval=5000\0"), command);
         }
         try (ServerProcess server = startProcessMode("--workers", "1", "--worker-jvm-opts", "-XX:NewRatio=3")) {
             String command = workerCommandLine(server);
             assertTrue(command.contains("\0-XX:+UseSerialGC\0"), command);
             assertFalse(command.contains("-Xmn"), command);
         }
-        try (ServerProcess server = startProcessMode("--workers", "1", "--worker-jvm-opts", "-XX:+UseParallelGC")) {
+        try (ServerProcess server = startProcessMode("--workers", "1", "--worker-jvm-opts",
+                "-XX:+UseParallelGC -XX:TrimNativeHeapInterval=0")) {
             String command = workerCommandLine(server);
             assertTrue(command.contains("\0-XX:+UseParallelGC\0"), command);
             assertFalse(command.contains("SerialGC"), command);
+            assertFalse(command.contains("TrimNativeHeapInterval=5000"), command);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.shout.server.config.SocketActivation;
 import dev.shout.server.config.TlsConfig;
 import dev.shout.server.config.TlsProvider;
 import dev.shout.server.process.Master;
+import dev.shout.server.process.NativeHeapTrim;
 import dev.shout.server.thread.ThreadModeServer;
 import dev.shout.server.tls.TlsSetupException;
 import dev.shout.server.transform.TransformKind;
@@ -250,6 +251,7 @@ public final class ShoutServer implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        NativeHeapTrim.startInThisJvm();
         try {
             if (config.mode() == Mode.THREAD) {
                 ProcessIdentity.become("shout");

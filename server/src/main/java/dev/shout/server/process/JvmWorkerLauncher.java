@@ -1,5 +1,6 @@
 package dev.shout.server.process;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.shout.server.NettyJfrEvents;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.config.SocketActivation;
@@ -116,6 +117,8 @@ final class JvmWorkerLauncher implements WorkerLauncher {
                 command.add("-Xmn" + WORKER_YOUNG_MEGABYTES + "m");
             }
         }
+        NativeHeapTrim.workerOption(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class),
+                config.workerJvmOpts()).ifPresent(command::add);
         // Before the master's own -Dio.netty.* options, which override it.
         command.add(NettyJfrEvents.offOption());
         command.addAll(inheritedSystemProperties());
