@@ -7,7 +7,7 @@ import dev.shout.server.process.link.LinkMessage.LeaseRequest;
 import dev.shout.server.process.link.LinkMessage.MigrateConnection;
 import dev.shout.server.process.link.LinkProtocolException;
 import dev.shout.server.process.supervision.WorkerHandle;
-import io.netty.channel.epoll.EpollServerSocketChannel;
+import dev.shout.server.transport.HandOffServerChannel;
 import io.netty.channel.unix.FileDescriptor;
 
 /**
@@ -20,7 +20,7 @@ import io.netty.channel.unix.FileDescriptor;
 interface Acceptance {
 
     /** The server's listening socket, before it is registered; nothing is accepted until a worker is ready. */
-    void listening(EpollServerSocketChannel server);
+    void listening(HandOffServerChannel server);
 
     void workerReady(WorkerHandle worker, MasterLink link);
 

@@ -10,12 +10,12 @@ import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
 import dev.shout.server.process.link.LinkMessage.HandedOver;
 import dev.shout.server.process.link.LinkMessage.MigrateConnection;
 import dev.shout.server.process.supervision.WorkerHandle;
+import dev.shout.server.transport.AcceptedSocket;
+import dev.shout.server.transport.HandOffServerChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
@@ -73,7 +73,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
     }
 
     @Override
-    public void listening(EpollServerSocketChannel server) {
+    public void listening(HandOffServerChannel server) {
         server.pipeline().addLast(this);
     }
 
@@ -84,7 +84,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        EpollSocketChannel connection = (EpollSocketChannel) msg;
+        AcceptedSocket connection = (AcceptedSocket) msg;
         Optional<Permit> permit = admission.acquireAtAccept(clientOf(connection));
         if (permit.isEmpty()) {
             connection.unsafe().closeForcibly();
@@ -129,7 +129,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
      */
     @Override
     public void moving(WorkerHandle from, MigrateConnection message, FileDescriptor descriptor) {
-        EpollSocketChannel connection = new EpollSocketChannel(descriptor.intValue());
+        AcceptedSocket connection = AcceptedSocket.moved(descriptor);
         Optional<Permit> permit = load(from).map(load -> load.holdings().take(message.connection()));
         if (permit.isEmpty()) {
             log.error("{} moved connection {}, which it does not hold: closing it", from, message.connection());
@@ -346,7 +346,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
         }
     }
 
-    static InetAddress clientOf(EpollSocketChannel connection) {
+    static InetAddress clientOf(AcceptedSocket connection) {
         return connection.remoteAddress().getAddress();
     }
 
@@ -358,7 +358,7 @@ final class Dispatcher extends ChannelInboundHandlerAdapter implements Acceptanc
      * An admitted connection waiting for a worker, how many hand-offs of it failed, and where it
      * moves from if it is a live one.
      */
-    private record Waiting(long id, EpollSocketChannel connection, Permit permit, int failures, Optional<Move> move) {
+    private record Waiting(long id, AcceptedSocket connection, Permit permit, int failures, Optional<Move> move) {
         void close() {
             permit.release();
             connection.unsafe().closeForcibly();

@@ -16,6 +16,7 @@ import dev.shout.server.process.supervision.SupervisionPolicy;
 import dev.shout.server.process.supervision.Supervisor;
 import dev.shout.server.process.supervision.SupervisorEvents;
 import dev.shout.server.process.supervision.WorkerHandle;
+import dev.shout.server.transport.HandOffServerChannel;
 import dev.shout.server.transport.ServiceSocket;
 import dev.shout.server.tls.CertificateReloadSignal;
 import dev.shout.server.tls.ServerTls;
@@ -24,7 +25,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -60,7 +60,7 @@ public final class Master implements SupervisorEvents {
     /** Set once the control socket is up; signals may come before. */
     private volatile Supervisor supervisor;
     private WorkerLinks links;
-    private ServerSocketChannel server;
+    private HandOffServerChannel server;
     private volatile int exitCode = ExitCodes.OK;
 
     public Master(ServerConfig config, ServiceSocket socket) {
@@ -199,14 +199,12 @@ public final class Master implements SupervisorEvents {
     }
 
     private void listen() {
-        server = socket.newChannel(Transport.EPOLL);
-        server.config().setBacklog(config.backlog());
-        server.config().setReuseAddress(true);
+        // The master serves no client itself: it only hands them on, or shares the socket.
+        server = socket.newHandOffChannel(config.backlog());
         // Nothing is accepted until a worker is ready: clients wait in the backlog meanwhile.
         server.config().setAutoRead(false);
-        acceptance.listening((EpollServerSocketChannel) server);
+        acceptance.listening(server);
         loop.register(server).syncUninterruptibly();
-        socket.listen(server);
     }
 
     private void stopWorkers() {

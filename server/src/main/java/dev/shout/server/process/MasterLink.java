@@ -9,13 +9,13 @@ import dev.shout.server.process.link.LinkMessage.MigratedConnection;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.ListeningSocket;
 import dev.shout.server.process.supervision.WorkerHandle;
+import dev.shout.server.transport.AcceptedSocket;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.DomainSocketReadMode;
 import io.netty.channel.unix.FileDescriptor;
@@ -106,7 +106,7 @@ final class MasterLink {
      * framed one, the message that says what it is: a new client, or one {@code moved} from
      * another worker with its state. Completes with the descriptor's write.
      */
-    ChannelFuture sendConnection(EpollSocketChannel connection, long id, Optional<ConnectionState> moved) {
+    ChannelFuture sendConnection(AcceptedSocket connection, long id, Optional<ConnectionState> moved) {
         long sequence = nextSequence++;
         CarriesDescriptor message = moved.<CarriesDescriptor>map(state -> new MigratedConnection(sequence, id, state))
                 .orElseGet(() -> new ClientConnection(sequence, id));

@@ -13,9 +13,9 @@ import dev.shout.server.process.link.LinkMessage.HandedOver;
 import dev.shout.server.process.link.LinkMessage.LeaseRequest;
 import dev.shout.server.process.link.LinkMessage.MigrateConnection;
 import dev.shout.server.process.supervision.WorkerHandle;
+import dev.shout.server.transport.AcceptedSocket;
+import dev.shout.server.transport.HandOffServerChannel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ final class SharedAccept implements Acceptance {
     /** Where retiring workers' connections move, and how that went. */
     private final Migrations migrations = new Migrations();
     private long nextMovedId = -1;
-    private EpollServerSocketChannel server;
+    private HandOffServerChannel server;
 
     SharedAccept(AdmissionLedger admission, IntFunction<SlotTotals> totals, int connectionsPerWorker) {
         this.admission = admission;
@@ -79,7 +79,7 @@ final class SharedAccept implements Acceptance {
     }
 
     @Override
-    public void listening(EpollServerSocketChannel server) {
+    public void listening(HandOffServerChannel server) {
         this.server = server;
     }
 
@@ -159,7 +159,7 @@ final class SharedAccept implements Acceptance {
      */
     @Override
     public void moving(WorkerHandle from, MigrateConnection message, FileDescriptor descriptor) {
-        EpollSocketChannel connection = new EpollSocketChannel(descriptor.intValue());
+        AcceptedSocket connection = AcceptedSocket.moved(descriptor);
         Optional<Share> old = share(from);
         Optional<Permit> permit = old.map(share -> share.holdings.take(message.connection()));
         Optional<Share> to = migrations.replacementOf(from).flatMap(this::share).filter(share -> share.taking)
@@ -333,6 +333,6 @@ final class SharedAccept implements Acceptance {
     }
 
     /** A live connection sent on to {@code to} and not yet adopted: the master's copy, and its old worker and id there. */
-    private record Moving(WorkerHandle to, EpollSocketChannel connection, WorkerHandle from, long idThere) {
+    private record Moving(WorkerHandle to, AcceptedSocket connection, WorkerHandle from, long idThere) {
     }
 }

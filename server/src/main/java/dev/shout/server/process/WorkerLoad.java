@@ -4,7 +4,7 @@ import dev.shout.server.admission.Holdings;
 import dev.shout.server.admission.Permit;
 import dev.shout.server.process.Dispatcher.Move;
 import dev.shout.server.process.supervision.WorkerHandle;
-import io.netty.channel.epoll.EpollSocketChannel;
+import dev.shout.server.transport.AcceptedSocket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +75,7 @@ final class WorkerLoad {
         accepting = false;
     }
 
-    void sent(long id, EpollSocketChannel connection, Permit permit, Optional<Move> move) {
+    void sent(long id, AcceptedSocket connection, Permit permit, Optional<Move> move) {
         holdings.hold(id, permit);
         unadopted.put(id, new InFlight(connection, move));
     }
@@ -103,10 +103,10 @@ final class WorkerLoad {
         return taken;
     }
 
-    record Unadopted(long id, EpollSocketChannel connection, Permit permit, Optional<Move> move) {
+    record Unadopted(long id, AcceptedSocket connection, Permit permit, Optional<Move> move) {
     }
 
     /** A connection sent and not yet adopted: the master's copy, and where it moves from if it is a live one. */
-    record InFlight(EpollSocketChannel connection, Optional<Move> move) {
+    record InFlight(AcceptedSocket connection, Optional<Move> move) {
     }
 }

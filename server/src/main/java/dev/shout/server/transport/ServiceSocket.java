@@ -10,8 +10,10 @@ import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -56,8 +58,8 @@ public final class ServiceSocket {
     }
 
     /**
-     * A server channel of {@code transport}: the inherited socket, checked to be a listening TCP
-     * socket, or a new one to bind.
+     * Thread mode's server channel, of {@code transport}: the inherited socket, checked to be a
+     * listening TCP socket, or a new one to bind with {@link #listen}.
      *
      * @throws ServerStartException with the line to show, if the inherited socket cannot be served
      */
@@ -65,13 +67,44 @@ public final class ServiceSocket {
         if (activation.isEmpty()) {
             return new ReflectiveChannelFactory<>(transport.serverChannelClass()).newChannel();
         }
-        int descriptor = activation.get().descriptor();
         if (transport != Transport.EPOLL) {
             throw new ServerStartException("cannot listen on the socket passed by socket activation: taking over a"
                     + " descriptor needs Netty's native epoll transport, which is not available here");
         }
-        checkListeningTcp(descriptor);
-        return new EpollServerSocketChannel(descriptor);
+        return new EpollServerSocketChannel(inherited());
+    }
+
+    /**
+     * The master's server channel, whose clients are only handed on ({@link HandOffServerChannel}):
+     * the inherited socket, checked as {@link #newChannel} does, or a new one bound here and
+     * listening with {@code backlog}. It listens already: {@link #listen} is not for it.
+     *
+     * @throws ServerStartException with the line to show, if it cannot listen
+     */
+    public HandOffServerChannel newHandOffChannel(int backlog) {
+        if (activation.isPresent()) {
+            HandOffServerChannel inherited = new HandOffServerChannel(inherited());
+            logInherited(inherited);
+            return inherited;
+        }
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new ServerStartException(address, new UnresolvedAddressException());
+        }
+        Socket socket = Socket.newSocketStream();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(address);
+            socket.listen(backlog);
+        } catch (IOException e) {
+            try {
+                socket.close();
+            } catch (IOException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw new ServerStartException(address, e);
+        }
+        return new HandOffServerChannel(socket.intValue());
     }
 
     /**
@@ -80,8 +113,7 @@ public final class ServiceSocket {
      */
     public void listen(Channel registered) {
         if (activation.isPresent()) {
-            log.info("socket activation: listening on the inherited socket {} (descriptor {});"
-                    + " --host, --port and --backlog are ignored", address(registered), activation.get().descriptor());
+            logInherited(registered);
             return;
         }
         InetSocketAddress address = new InetSocketAddress(host, port);
@@ -100,9 +132,9 @@ public final class ServiceSocket {
      * An inherited socket is only closed: socket activation keeps it listening for the next start.
      */
     public ChannelFuture close(Channel listening) {
-        if (activation.isEmpty() && listening instanceof EpollServerSocketChannel epoll && epoll.isOpen()) {
+        if (activation.isEmpty() && listening instanceof UnixChannel unix && unix.isOpen()) {
             try {
-                ((Socket) epoll.fd()).shutdown(true, false);
+                ((Socket) unix.fd()).shutdown(true, false);
             } catch (IOException e) {
                 log.warn("cannot shut the listening socket down: {}", e.toString());
             }
@@ -110,10 +142,22 @@ public final class ServiceSocket {
         return listening.close();
     }
 
+    private void logInherited(Channel listening) {
+        log.info("socket activation: listening on the inherited socket {} (descriptor {});"
+                + " --host, --port and --backlog are ignored", address(listening), activation.get().descriptor());
+    }
+
     /** The address the start line gives: an inherited socket's own, or the host as configured with the port bound. */
     public String address(Channel listening) {
         return activation.isPresent() ? Addresses.format((InetSocketAddress) listening.localAddress())
                 : ServerStartException.listening(host, listening.localAddress());
+    }
+
+    /** The inherited socket, checked to be an accepting TCP socket. */
+    private int inherited() {
+        int descriptor = activation.get().descriptor();
+        checkListeningTcp(descriptor);
+        return descriptor;
     }
 
     /** An accepting TCP socket, or a start failure saying what the descriptor is instead. */

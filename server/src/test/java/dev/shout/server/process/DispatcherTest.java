@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * only if it holds that connection, so that no request can charge the ledger for nothing.
  *
  * <p>Only refusals are tested here: a connection gets held by being handed off, and a hand-off
- * takes a real {@code EpollSocketChannel}; the granted path (the old permit replaced, the new
+ * takes a real socket ({@code AcceptedSocket}); the granted path (the old permit replaced, the new
  * address charged) is left to the process-mode tests over real sockets.
  */
 @Timeout(10)

@@ -18,11 +18,15 @@ import dev.shout.server.process.link.LinkMessage.MigrateConnection;
 import dev.shout.server.process.link.LinkMessage.MigratedConnection;
 import dev.shout.server.process.supervision.SupervisedPool;
 import dev.shout.server.process.supervision.WorkerHandle;
+import dev.shout.server.transport.HandOffServerChannel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.Socket;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -47,7 +51,7 @@ class SharedAcceptTest {
     private final SlotTotals[] totals = {null, new SlotTotals(), new SlotTotals()};
     private final SharedAccept accept = new SharedAccept(ledger, slot -> totals[slot], 100);
     private final SupervisedPool pool = SupervisedPool.serving(2);
-    private final EpollServerSocketChannel server = listeningSocket();
+    private final HandOffServerChannel server = listeningSocket();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach
@@ -209,10 +213,17 @@ class SharedAcceptTest {
         return last;
     }
 
-    /** A socket whose descriptor the workers are sent: the native transport must be loaded first. */
-    private static EpollServerSocketChannel listeningSocket() {
+    /** A listening socket whose descriptor the workers are sent: the native transport must be loaded first. */
+    private static HandOffServerChannel listeningSocket() {
         Epoll.ensureAvailability();
-        return new EpollServerSocketChannel();
+        Socket socket = Socket.newSocketStream();
+        try {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            socket.listen(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new HandOffServerChannel(socket.intValue());
     }
 
     private static InetAddress address(String literal) {

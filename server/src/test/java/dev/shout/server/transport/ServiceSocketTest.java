@@ -1,6 +1,7 @@
 package dev.shout.server.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,9 +51,7 @@ class ServiceSocketTest {
 
     @Test
     void takesOverAListeningTcpSocketAndNamesItsOwnAddress() throws Exception {
-        Socket inherited = Socket.newSocketStream();
-        inherited.bind(new InetSocketAddress("127.0.0.1", 0));
-        inherited.listen(8);
+        Socket inherited = listeningOnLoopback();
         ServiceSocket socket = new ServiceSocket("192.0.2.1", 1, Optional.of(new SocketActivation(inherited.intValue())));
         ServerSocketChannel channel = socket.newChannel(Transport.EPOLL);
         CountDownLatch accepted = new CountDownLatch(1);
@@ -138,9 +139,61 @@ class ServiceSocketTest {
         }
     }
 
+    @Test
+    void theMastersChannelTakesOverTheInheritedSocketAndHandsOnItsClients() throws Exception {
+        Socket inherited = listeningOnLoopback();
+        ServiceSocket socket = new ServiceSocket("192.0.2.1", 1, Optional.of(new SocketActivation(inherited.intValue())));
+        HandOffServerChannel channel = socket.newHandOffChannel(8);
+        BlockingQueue<Object> accepted = new LinkedBlockingQueue<>();
+        channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object connection) {
+                accepted.add(connection);
+            }
+        });
+        try {
+            assertEquals(inherited.intValue(), channel.fd().intValue());
+            loop.register(channel).sync();
+            assertEquals(Addresses.format(inherited.localAddress()), socket.address(channel));
+            try (java.net.Socket client = new java.net.Socket()) {
+                client.connect(inherited.localAddress(), 5_000);
+                AcceptedSocket connection = assertInstanceOf(AcceptedSocket.class, accepted.poll(5, TimeUnit.SECONDS));
+                assertEquals(client.getLocalSocketAddress(), connection.remoteAddress());
+                connection.unsafe().closeForcibly();
+            }
+        } finally {
+            channel.close().sync();
+        }
+    }
+
+    @Test
+    void theMastersChannelListensOnTheHostAndPortOrSaysWhyNot() {
+        HandOffServerChannel channel = new ServiceSocket("127.0.0.1", 0, Optional.empty()).newHandOffChannel(8);
+        try {
+            int port = channel.localAddress().getPort();
+            ServiceSocket socket = new ServiceSocket("127.0.0.1", port, Optional.empty());
+            assertEquals("127.0.0.1:" + port, socket.address(channel));
+            ServerStartException e = assertThrows(ServerStartException.class, () -> socket.newHandOffChannel(8));
+            assertEquals("cannot listen on 127.0.0.1:" + port + ": address already in use", e.getMessage());
+        } finally {
+            channel.unsafe().closeForcibly();
+        }
+    }
+
+    /** What a service manager would pass: a TCP socket listening on a free port of loopback. */
+    private static Socket listeningOnLoopback() throws IOException {
+        Socket socket = Socket.newSocketStream();
+        socket.bind(new InetSocketAddress("127.0.0.1", 0));
+        socket.listen(8);
+        return socket;
+    }
+
+    /** Refused alike by thread mode's channel and the master's. */
     private static void assertRefused(String message, int descriptor) {
         ServiceSocket socket = new ServiceSocket("127.0.0.1", 0, Optional.of(new SocketActivation(descriptor)));
         ServerStartException e = assertThrows(ServerStartException.class, () -> socket.newChannel(Transport.EPOLL));
+        assertEquals(message, e.getMessage());
+        e = assertThrows(ServerStartException.class, () -> socket.newHandOffChannel(8));
         assertEquals(message, e.getMessage());
     }
 
