@@ -359,6 +359,7 @@ machine_facts_start() {
     echo "git: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
     echo "server_jar_sha256: $(sha256sum "$SERVER_JAR" | cut -d' ' -f1)"
     echo "client_jar_sha256: $(sha256sum "$CLIENT_JAR" | cut -d' ' -f1)"
+    echo "jvm_opts: SERVER_JVM_OPTS='${SERVER_JVM_OPTS:-}' WORKER_JVM_OPTS='${WORKER_JVM_OPTS:-}'"
     echo "load_average_start: $(cut -d' ' -f1-3 /proc/loadavg)"
     conntrack_facts start
   } >>"$1"
