@@ -19,19 +19,17 @@ import dev.shout.server.process.link.LinkMessage.MigratedConnection;
 import dev.shout.server.process.supervision.SupervisedPool;
 import dev.shout.server.process.supervision.WorkerHandle;
 import dev.shout.server.transport.HandOffServerChannel;
+import dev.shout.server.transport.ServiceSocket;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
-import io.netty.channel.unix.Socket;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -213,17 +211,10 @@ class SharedAcceptTest {
         return last;
     }
 
-    /** A listening socket whose descriptor the workers are sent: the native transport must be loaded first. */
+    /** A listening socket whose descriptor the workers are sent, made as the master makes its own. */
     private static HandOffServerChannel listeningSocket() {
         Epoll.ensureAvailability();
-        Socket socket = Socket.newSocketStream();
-        try {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            socket.listen(1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new HandOffServerChannel(socket.intValue());
+        return new ServiceSocket(InetAddress.getLoopbackAddress().getHostAddress(), 0, Optional.empty()).newHandOffChannel(1);
     }
 
     private static InetAddress address(String literal) {
