@@ -2,8 +2,6 @@ package dev.shout.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +35,7 @@ final class OpensslServer implements AutoCloseable {
      * {@code -Verify 1 -CAfile ca.crt} for mutual TLS, and waits until it accepts connections.
      */
     static OpensslServer reversing(Path certificate, Path key, String... options) {
-        int port = freePort();
+        int port = FreePorts.one();
         List<String> command = new ArrayList<>(List.of(OPENSSL, "s_server", "-accept", "127.0.0.1:" + port,
                 "-cert", certificate.toString(), "-key", key.toString(), "-rev"));
         command.addAll(List.of(options));
@@ -74,15 +72,6 @@ final class OpensslServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** s_server cannot tell which port it took when given none: one is picked here and freed for it. */
-    private static int freePort() {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return probe.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -3,8 +3,6 @@ package dev.shout.it;
 import com.github.dockerjava.api.command.InspectContainerResponse.ContainerState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -34,7 +32,7 @@ final class ShoutContainer implements RunningServer, AutoCloseable {
     @SuppressWarnings("resource") // closed by close()
     private ShoutContainer(Future<String> image, Duration stopGrace, Map<Path, String> files, String... serverArgs) {
         this.stopGrace = stopGrace;
-        port = freePort();
+        port = FreePorts.one();
         container = new GenericContainer<>(image)
                 .withNetworkMode("host")
                 .withEnv("SHOUT_PORT", Integer.toString(port))
@@ -123,14 +121,6 @@ final class ShoutContainer implements RunningServer, AutoCloseable {
             log.end();
         } else {
             log.add(frame.getUtf8StringWithoutLineEnding());
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

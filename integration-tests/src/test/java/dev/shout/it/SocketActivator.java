@@ -1,15 +1,9 @@
 package dev.shout.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.regex.Pattern;
 
 /**
@@ -56,7 +50,7 @@ final class SocketActivator {
     /** Starts the activator listening on {@code sockets} loopback ports for {@code command}; returns once it listens. */
     static Activated start(int sockets, List<String> command) {
         List<String> activator = new ArrayList<>(List.of(SystemdTools.require("systemd-socket-activate")));
-        List<Integer> ports = freePorts(sockets);
+        List<Integer> ports = FreePorts.below(sockets);
         ports.forEach(port -> activator.addAll(List.of("--listen", "127.0.0.1:" + port)));
         activator.addAll(command);
         ServerProcess process = ServerProcess.exec(activator);
@@ -81,41 +75,5 @@ final class SocketActivator {
         command.add("--");
         command.addAll(server);
         return command;
-    }
-
-    /**
-     * Loopback ports free now, below the kernel's ephemeral range (the activator cannot take port 0):
-     * there, no connect and no bind to port 0, which is what every other test does, can take one
-     * before the activator binds it.
-     */
-    private static List<Integer> freePorts(int count) {
-        int ephemeralLow = ephemeralRangeStart();
-        Random random = new Random();
-        List<Integer> ports = new ArrayList<>();
-        while (ports.size() < count) {
-            int port = 1024 + random.nextInt(ephemeralLow - 1024);
-            if (!ports.contains(port) && isFree(port)) {
-                ports.add(port);
-            }
-        }
-        return ports;
-    }
-
-    private static int ephemeralRangeStart() {
-        try {
-            // Not Files.readString: of a sysctl file, whose size reads as 0, it returns the first byte alone.
-            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0)
-                    .trim().split("\\s+")[0]);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException taken) {
-            return false;
-        }
     }
 }
