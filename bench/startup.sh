@@ -11,14 +11,20 @@
 #   bench/startup.sh                      # RUNS=5
 #   WORKER_OPTS="-XX:+UseSerialGC" bench/startup.sh
 #   chrt -r 10 bench/startup.sh
+#   WHEN=respawn bench/startup.sh         # one master, its worker killed (-9) RUNS times
+# WHEN=first (the default) times each worker's first start, beside its master's own start-up,
+# which takes CPU from it; WHEN=respawn times the replacement of a crashed worker, with the
+# master already warm and idle, as after a crash or in a rolling restart.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${JAR:-$ROOT/server/target/shout-server.jar}
 RUNS=${RUNS:-5}
+WHEN=${WHEN:-first}
 WORKER_OPTS=${WORKER_OPTS:-}
 read -r -a master_opts <<<"${MASTER_OPTS:-}"
 [[ -f $JAR ]] || { echo "no $JAR: mvn -B -q package -DskipTests first" >&2; exit 1; }
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "RUNS=$RUNS: expected a whole number >= 1" >&2; exit 1; }
+[[ $WHEN == first || $WHEN == respawn ]] || { echo "WHEN=$WHEN: expected first or respawn" >&2; exit 1; }
 
 LOG=$(mktemp /tmp/shout-startup.XXXXXX)
 pid=
@@ -35,29 +41,49 @@ args=(--host 127.0.0.1 --port 0 --workers 1)
 [[ -n $WORKER_OPTS ]] && args+=(--worker-jvm-opts "$WORKER_OPTS")
 figures=()
 cpus=()
-for ((run = 1; run <= RUNS; run++)); do
+start_server() {
   : >"$LOG"
-  timeout 120 java "${master_opts[@]}" -jar "$JAR" "${args[@]}" >"$LOG" 2>&1 &
+  timeout 600 java "${master_opts[@]}" -jar "$JAR" "${args[@]}" >"$LOG" 2>&1 &
   pid=$!
+}
+# Waits for the master's Nth "worker-1 ... ready in" line; sets ms (its figure) and cpu (the
+# worker's CPU time by then: utime + stime, fields 14 and 15 of /proc/PID/stat, in clock ticks).
+await_ready() {
+  local nth=$1 worker
   ms=
   cpu=
   for _ in $(seq 1200); do
-    ms=$(sed -n 's/.*worker-1.* ready in \([0-9]*\) ms.*/\1/p' "$LOG" | head -1)
+    ms=$(sed -n 's/.*worker-1.* ready in \([0-9]*\) ms.*/\1/p' "$LOG" | sed -n "${nth}p")
     if [[ -n $ms ]]; then
-      worker=$(sed -n 's/.*started worker-1 (pid \([0-9]*\)).*/\1/p' "$LOG" | tail -1)
-      # utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks.
+      worker=$(sed -n 's/.*started worker-1 (pid \([0-9]*\)).*/\1/p' "$LOG" | sed -n "${nth}p")
       cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$worker/stat")
-      break
+      return 0
     fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
-  [[ -n $ms ]] || { cat "$LOG" >&2; echo "run $run: no 'ready in' line" >&2; exit 1; }
-  stop
+  cat "$LOG" >&2
+  echo "no worker-1 'ready in' line number $nth" >&2
+  exit 1
+}
+if [[ $WHEN == respawn ]]; then
+  start_server
+  await_ready 1
+fi
+for ((run = 1; run <= RUNS; run++)); do
+  if [[ $WHEN == first ]]; then
+    start_server
+    await_ready 1
+    stop
+  else
+    kill -KILL "$(sed -n 's/.*started worker-1 (pid \([0-9]*\)).*/\1/p' "$LOG" | tail -1)"
+    await_ready $((run + 1))
+  fi
   figures+=("$ms")
   cpus+=("$cpu")
   echo "run $run: ready in $ms ms, worker CPU $cpu ms (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 done
+stop
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-echo "median of $RUNS: ready in $(median "${figures[@]}") ms, worker CPU $(median "${cpus[@]}") ms" \
+echo "median of $RUNS ($WHEN starts): ready in $(median "${figures[@]}") ms, worker CPU $(median "${cpus[@]}") ms" \
   "(worker opts: ${WORKER_OPTS:-none}; master opts: ${MASTER_OPTS:-none}; load average $(cut -d' ' -f1-3 /proc/loadavg))"
