@@ -44,6 +44,7 @@ class UpgradeTest {
     private static final String NEW_BUILD = "0.2.0-upgrade-test";
     private static final String MIGRATED = "shout_migrations_total{result=\"ok\"}";
     private static final String OPENED = "shout_connections_opened_total";
+    private static final String UPGRADES = "shout_upgrades_total";
     private static final Pattern BUILD_INFO = Pattern.compile("shout_build_info\\{version=\"([^\"]*)\",worker=\"(\\d+)\"}");
 
     @TempDir
@@ -70,6 +71,7 @@ class UpgradeTest {
                 clients.assertEveryOneAnswers();
                 metrics.await(MIGRATED, CONNECTIONS);
                 assertEquals(CONNECTIONS, metrics.sum(OPENED), "a moved connection counted as opened again");
+                assertUpgrades(metrics, 1, 0);
                 assertEquals(List.of(), server.logLines(" ERROR "));
             }
 
@@ -133,6 +135,7 @@ class UpgradeTest {
                 RoundTrips.assertUnicodeLineComesBackFullyUppercased(server.port());
                 awaitEveryWorkerRuns(metrics, old);
                 assertEquals(0.0, metrics.sum(MIGRATED), "connections moved");
+                assertUpgrades(metrics, 0, 1);
                 assertTrue(server.isAlive());
 
                 deploy(TestBuilds.withVersion(Path.of(Jars.server()), NEW_BUILD, release.resolve("next.jar")), jar);
@@ -144,6 +147,7 @@ class UpgradeTest {
                 }
                 clients.assertEveryOneAnswers();
                 assertEquals(1, server.logLines("upgrade to .* refused").size());
+                assertUpgrades(metrics, 1, 1);
             }
             server.requestStop();
             assertEquals(0, server.awaitExit(WAIT), server.logText());
@@ -188,6 +192,17 @@ class UpgradeTest {
             List<Long> now = workers(server);
             return now.size() == before.size() && now.stream().noneMatch(before::contains);
         });
+    }
+
+    /**
+     * Asserts the upgrades the metrics count, by result: none refused, as every deploy here is a
+     * jar. Called once the outcome is known from the workers or the log, so no wait.
+     */
+    private static void assertUpgrades(MetricsEndpoint metrics, double passed, double failed) {
+        Map<String, Double> samples = metrics.scrape();
+        assertEquals(List.of(passed, failed, 0.0), List.of(samples.get(UPGRADES + "{result=\"passed\"}"),
+                samples.get(UPGRADES + "{result=\"failed\"}"), samples.get(UPGRADES + "{result=\"refused\"}")),
+                "shout_upgrades_total passed, failed, refused");
     }
 
     /** Waits until every worker has announced {@code version}, and none another. */

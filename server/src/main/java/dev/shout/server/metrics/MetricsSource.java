@@ -43,6 +43,15 @@ public interface MetricsSource {
         return Map.of();
     }
 
+    /**
+     * Process mode: new jars a SIGHUP found, by result: {@code passed} (their trial worker linked
+     * and every worker starts from them now), {@code failed} (it did not: the old build serves on),
+     * {@code refused} (not a jar that can be read: no worker tried it).
+     */
+    default Map<String, Long> upgrades() {
+        return Map.of();
+    }
+
     /** True while the server accepts connections and has somewhere to serve them. */
     boolean healthy();
 

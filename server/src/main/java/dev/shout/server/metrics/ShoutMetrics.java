@@ -67,6 +67,8 @@ public final class ShoutMetrics {
                 .register(registry);
         byLabel("shout_migrations", "Live connections moved to a new worker on a rolling restart, by result.",
                 "result", source::migrations);
+        byLabel("shout_upgrades", "New jars a rolling restart tried to upgrade the workers to, by result.", "result",
+                source::upgrades);
     }
 
     /** An info metric, exposed as {@code shout_build_info}: 1 for each worker slot and build it runs. */

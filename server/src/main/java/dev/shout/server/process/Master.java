@@ -105,8 +105,8 @@ public final class Master implements SupervisorEvents {
                         link -> new MasterLinkHandler(link, supervisor, acceptance, totals[link.worker().slot()]),
                         acceptance);
                 Optional<Channel> metrics = Observability.start(config.metrics(), loop, EpollServerSocketChannel.class,
-                        new MasterMetrics(supervisor, acceptance, links, admission, server, slot -> totals[slot],
-                                config.workers()), true);
+                        new MasterMetrics(supervisor, acceptance, workerBuilds.upgrades(), links, admission, server,
+                                slot -> totals[slot], config.workers()), true);
                 loop.submit(() -> {
                     supervisor.start();
                     LoopStall stall = new LoopStall(Clock.SYSTEM, config.workerTimeout().dividedBy(2));

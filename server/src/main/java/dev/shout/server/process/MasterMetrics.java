@@ -26,16 +26,18 @@ final class MasterMetrics implements MetricsSource {
 
     private final Supervisor supervisor;
     private final Acceptance acceptance;
+    private final Upgrades upgrades;
     private final WorkerLinks links;
     private final AdmissionLedger admission;
     private final Channel server;
     private final IntFunction<SlotTotals> totals;
     private final int slots;
 
-    MasterMetrics(Supervisor supervisor, Acceptance acceptance, WorkerLinks links, AdmissionLedger admission,
-            Channel server, IntFunction<SlotTotals> totals, int slots) {
+    MasterMetrics(Supervisor supervisor, Acceptance acceptance, Upgrades upgrades, WorkerLinks links,
+            AdmissionLedger admission, Channel server, IntFunction<SlotTotals> totals, int slots) {
         this.supervisor = supervisor;
         this.acceptance = acceptance;
+        this.upgrades = upgrades;
         this.links = links;
         this.admission = admission;
         this.server = server;
@@ -85,6 +87,11 @@ final class MasterMetrics implements MetricsSource {
     @Override
     public Map<String, Long> migrations() {
         return acceptance.migrations().byResult();
+    }
+
+    @Override
+    public Map<String, Long> upgrades() {
+        return upgrades.byResult();
     }
 
     @Override

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * start, and the next one. A SIGHUP that finds another file at the path the master was started
  * from pins it too, tries it on one replacement worker, and only once that worker has linked and
  * spoken this master's link protocol do other workers start from it; otherwise the roll stops,
- * the old workers serve on, and crash respawns and recycles still start the old build.
+ * the old workers serve on, and crash respawns and recycles still start the old build. How each
+ * new jar fared is counted in {@link Upgrades}.
  *
  * <p>Two directories take turns, the master's private directory and {@value #NEXT} in it: a new
  * jar is pinned in the one workers do not start from, and becomes theirs, with no second copy,
@@ -42,6 +43,7 @@ final class WorkerBuilds implements WorkerLauncher, AutoCloseable {
     private final Optional<Path> source;
     private final Path nextDirectory;
     private final Executor loop;
+    private final Upgrades upgrades = new Upgrades();
     private Build serving;
     private Build spare;
     /** A new jar is being copied, off the loop: a SIGHUP now is refused as one during a roll. */
@@ -65,6 +67,11 @@ final class WorkerBuilds implements WorkerLauncher, AutoCloseable {
         this.serving = new Build(new PinnedJar(directory), launcherOf, BuildVersion.current());
         this.spare = new Build(new PinnedJar(nextDirectory), launcherOf, null);
         source.ifPresent(serving.pinned::pin);
+    }
+
+    /** How the upgrades tried so far went; read on the loop. */
+    Upgrades upgrades() {
+        return upgrades;
     }
 
     /** Starts a worker from the build workers run. */
@@ -101,6 +108,7 @@ final class WorkerBuilds implements WorkerLauncher, AutoCloseable {
                         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                         log.error("upgrade to {} refused: {} ({}); no worker restarted, they run build {}", jar,
                                 cause.getMessage(), cause.getCause(), serving.version);
+                        upgrades.refused();
                     }
                 }, loop);
     }
@@ -172,12 +180,14 @@ final class WorkerBuilds implements WorkerLauncher, AutoCloseable {
                     + " {} now", worker, next.version, jar);
             spare = serving;
             serving = next;
+            upgrades.passed();
         }
 
         @Override
         public void failed(String why) {
             log.error("upgrade to {} (build {}) refused: {}; the rolling restart stops and the workers keep running"
                     + " build {}", jar, next.version, why, serving.version);
+            upgrades.failed();
         }
     }
 }

@@ -42,6 +42,16 @@ class ShoutMetricsTest {
         assertEquals(3, scrape.lines().filter(line -> line.startsWith("shout_build_info{")).count(), scrape);
     }
 
+    @Test
+    void upgradesAreCountedByResultInProcessModeOnly() throws IOException {
+        FixedSource source = new FixedSource(Map.of(), List.of(), Map.of("passed", 2L, "failed", 1L, "refused", 0L));
+        String scrape = scrape(source, true);
+        assertTrue(scrape.contains("shout_upgrades_total{result=\"passed\"} 2.0\n"), scrape);
+        assertTrue(scrape.contains("shout_upgrades_total{result=\"failed\"} 1.0\n"), scrape);
+        assertTrue(scrape.contains("shout_upgrades_total{result=\"refused\"} 0.0\n"), scrape);
+        assertFalse(scrape(source).contains("shout_upgrades"), "thread mode has no upgrades");
+    }
+
     private static String scrape(MetricsSource source) throws IOException {
         return scrape(source, false);
     }
@@ -52,8 +62,16 @@ class ShoutMetricsTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** Figures, fixed: nothing open or handed off, two refused, {@code timedOut} and {@code builds} as given. */
-    private record FixedSource(Map<String, Long> timedOut, List<WorkerBuild> builds) implements MetricsSource {
+    /**
+     * Figures, fixed: nothing open or handed off, two refused, {@code timedOut}, {@code builds} and
+     * {@code upgrades} as given.
+     */
+    private record FixedSource(Map<String, Long> timedOut, List<WorkerBuild> builds, Map<String, Long> upgrades)
+            implements MetricsSource {
+
+        FixedSource(Map<String, Long> timedOut, List<WorkerBuild> builds) {
+            this(timedOut, builds, Map.of());
+        }
 
         @Override
         public List<WorkerFigures> workers() {
