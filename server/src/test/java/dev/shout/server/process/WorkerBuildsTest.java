@@ -92,9 +92,7 @@ class WorkerBuildsTest {
 
     @Test
     void aNewFileThatIsNotAJarIsRefusedAndWorkersKeepStartingFromTheOldBuild() throws IOException {
-        deploy(Files.writeString(release.resolve("next.jar"), "not a jar"));
-        builds.rollingRestart(supervisor);
-        runTheLoopOnce();
+        sighupAfterDeploying(Files.writeString(release.resolve("next.jar"), "not a jar"));
         assertEquals(counts(0, 0, 1), builds.upgrades().byResult());
         assertFalse(supervisor.rolling(), "a roll began");
         assertEquals(2, launchedFrom.size(), "a worker was started");
@@ -105,9 +103,7 @@ class WorkerBuildsTest {
 
     @Test
     void aNewJarWhoseTrialPassesIsWhereEveryWorkerStartsFromThen() throws IOException {
-        deploy(jar(release.resolve("next.jar"), "2.0.0"));
-        builds.rollingRestart(supervisor);
-        runTheLoopOnce();
+        sighupAfterDeploying(jar(release.resolve("next.jar"), "2.0.0"));
         assertEquals(List.of(privateDirectory, privateDirectory, next), launchedFrom, "the trial");
         assertEquals(counts(0, 0, 0), builds.upgrades().byResult(), "counted before its worker linked");
         linkEveryStartingWorker();
@@ -122,9 +118,7 @@ class WorkerBuildsTest {
 
     @Test
     void aNewJarWhoseTrialFailsLeavesWorkersStartingFromTheOldBuild() throws IOException {
-        deploy(jar(release.resolve("next.jar"), "2.0.0"));
-        builds.rollingRestart(supervisor);
-        runTheLoopOnce();
+        sighupAfterDeploying(jar(release.resolve("next.jar"), "2.0.0"));
         assertEquals(next, launchedFrom.get(2), "the trial");
         launched.get(2).exit().complete(SupervisedPool.FAILED);
         assertEquals(counts(0, 1, 0), builds.upgrades().byResult());
@@ -136,9 +130,7 @@ class WorkerBuildsTest {
 
     @Test
     void closeRemovesNextAndThePinnedJars() throws IOException {
-        deploy(jar(release.resolve("next.jar"), "2.0.0"));
-        builds.rollingRestart(supervisor);
-        runTheLoopOnce();
+        sighupAfterDeploying(jar(release.resolve("next.jar"), "2.0.0"));
         linkEveryStartingWorker();
         assertTrue(Files.isRegularFile(next.resolve(PinnedJar.JAR)), "nothing pinned in next/");
         builds.close();
@@ -173,8 +165,11 @@ class WorkerBuildsTest {
     }
 
     /** As a package manager deploys: {@code file} renamed over the jar the master was started from. */
-    private void deploy(Path file) throws IOException {
+    /** Renames {@code file} over the master's jar, as a deploy does, then sends SIGHUP and lets its pin come back. */
+    private void sighupAfterDeploying(Path file) throws IOException {
         Files.move(file, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        builds.rollingRestart(supervisor);
+        runTheLoopOnce();
     }
 
     private static Map<String, Long> counts(long passed, long failed, long refused) {
