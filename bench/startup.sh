@@ -46,6 +46,8 @@ start_server() {
   timeout 600 java "${master_opts[@]}" -jar "$JAR" "${args[@]}" >"$LOG" 2>&1 &
   pid=$!
 }
+# The pid of the Nth worker-1 the master started.
+worker_pid() { sed -n 's/.*started worker-1 (pid \([0-9]*\)).*/\1/p' "$LOG" | sed -n "${1}p"; }
 # Waits for the master's Nth "worker-1 ... ready in" line; sets ms (its figure) and cpu (the
 # worker's CPU time by then: utime + stime, fields 14 and 15 of /proc/PID/stat, in clock ticks).
 await_ready() {
@@ -55,7 +57,7 @@ await_ready() {
   for _ in $(seq 1200); do
     ms=$(sed -n 's/.*worker-1.* ready in \([0-9]*\) ms.*/\1/p' "$LOG" | sed -n "${nth}p")
     if [[ -n $ms ]]; then
-      worker=$(sed -n 's/.*started worker-1 (pid \([0-9]*\)).*/\1/p' "$LOG" | sed -n "${nth}p")
+      worker=$(worker_pid "$nth")
       cpu=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$worker/stat")
       return 0
     fi
@@ -76,7 +78,7 @@ for ((run = 1; run <= RUNS; run++)); do
     await_ready 1
     stop
   else
-    kill -KILL "$(sed -n 's/.*started worker-1 (pid \([0-9]*\)).*/\1/p' "$LOG" | tail -1)"
+    kill -KILL "$(worker_pid "$run")"
     await_ready $((run + 1))
   fi
   figures+=("$ms")

@@ -105,10 +105,10 @@ final class WorkerBuilds implements WorkerLauncher, AutoCloseable {
                                 jar, version, serving.version);
                         supervisor.rollingRestart(new Upgrade(jar, next));
                     } else {
+                        upgrades.refused();
                         Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                         log.error("upgrade to {} refused: {} ({}); no worker restarted, they run build {}", jar,
                                 cause.getMessage(), cause.getCause(), serving.version);
-                        upgrades.refused();
                     }
                 }, loop);
     }
@@ -176,18 +176,18 @@ final class WorkerBuilds implements WorkerLauncher, AutoCloseable {
 
         @Override
         public void passed(WorkerHandle worker) {
+            upgrades.passed();
             log.info("upgrade: {} runs build {} and speaks this master's link protocol: every worker starts from"
                     + " {} now", worker, next.version, jar);
             spare = serving;
             serving = next;
-            upgrades.passed();
         }
 
         @Override
         public void failed(String why) {
+            upgrades.failed();
             log.error("upgrade to {} (build {}) refused: {}; the rolling restart stops and the workers keep running"
                     + " build {}", jar, next.version, why, serving.version);
-            upgrades.failed();
         }
     }
 }

@@ -164,7 +164,6 @@ class WorkerBuildsTest {
         task.run();
     }
 
-    /** As a package manager deploys: {@code file} renamed over the jar the master was started from. */
     /** Renames {@code file} over the master's jar, as a deploy does, then sends SIGHUP and lets its pin come back. */
     private void sighupAfterDeploying(Path file) throws IOException {
         Files.move(file, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
