@@ -20,18 +20,28 @@ final class Checks {
 
     static void positive(Duration duration, String flag) {
         Objects.requireNonNull(duration, flag);
-        check(duration.compareTo(Duration.ZERO) > 0, flag, DurationConverter.format(duration), "> 0");
+        checkDuration(duration.compareTo(Duration.ZERO) > 0, flag, duration, "> 0");
         atMostADay(duration, flag);
     }
 
     /** For timeouts where 0 means "off". */
     static void positiveOrOff(Duration duration, String flag) {
         Objects.requireNonNull(duration, flag);
-        check(!duration.isNegative(), flag, DurationConverter.format(duration), ">= 0");
+        checkDuration(!duration.isNegative(), flag, duration, ">= 0");
         atMostADay(duration, flag);
     }
 
     private static void atMostADay(Duration duration, String flag) {
-        check(duration.compareTo(MAX_DURATION) <= 0, flag, DurationConverter.format(duration), "<= 24h");
+        checkDuration(duration.compareTo(MAX_DURATION) <= 0, flag, duration, "<= 24h");
+    }
+
+    /**
+     * As {@link #check}, the duration written as a flag's value only for the message: a worker
+     * checks its settings too, and loads no class of the command line's (picocli's) to do it.
+     */
+    private static void checkDuration(boolean valid, String flag, Duration duration, String expected) {
+        if (!valid) {
+            check(false, flag, DurationConverter.format(duration), expected);
+        }
     }
 }
