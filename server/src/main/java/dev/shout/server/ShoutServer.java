@@ -223,17 +223,9 @@ public final class ShoutServer implements Callable<Integer> {
                 .setParameterExceptionHandler(ShoutServer::shortUsageError);
     }
 
-    /** Parses a command line as {@code main} would, for worker processes started with the master's. */
+    /** Parses a command line as {@code main} would, into the configuration it runs from. */
     public static ServerConfig parse(List<String> args) {
-        return parse(commandLine(), args);
-    }
-
-    /**
-     * Parses a command line with a fresh {@link #commandLine()}, which a worker builds on a thread
-     * of its own: building it (picocli's model, by reflection) is most of the cost, and it touches
-     * neither logging nor Netty, which the worker meanwhile sets up.
-     */
-    public static ServerConfig parse(CommandLine commandLine, List<String> args) {
+        CommandLine commandLine = commandLine();
         commandLine.parseArgs(args.toArray(String[]::new));
         ShoutServer command = commandLine.getCommand();
         return command.toConfig();
@@ -287,8 +279,7 @@ public final class ShoutServer implements Callable<Integer> {
                 maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout, migrationTimeout,
                 workerMaxConnections, workerMaxAge,
                 new MetricsConfig(metricsHost == null ? host : metricsHost,
-                        metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort), statsInterval),
-                spec.commandLine().getParseResult().originalArgs());
+                        metricsPort == null ? OptionalInt.empty() : OptionalInt.of(metricsPort), statsInterval));
     }
 
     /** One line saying what is wrong and where help is, instead of picocli's full usage. */

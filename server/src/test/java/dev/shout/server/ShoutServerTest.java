@@ -97,7 +97,7 @@ class ShoutServerTest {
                 connection, new ProxyProtocolPolicy(ProxyProtocol.OFF, List.of(), Duration.ofSeconds(5)),
                 Optional.empty(), new DurationConverter().convert(envOr("SHOUT_SHUTDOWN_TIMEOUT", "10s")), 1024,
                 CPUS, List.of(), 10_000, 1000, 10_000, Duration.ofSeconds(5), Duration.ofSeconds(5), 0, Duration.ZERO,
-                new MetricsConfig(envOr("SHOUT_HOST", "127.0.0.1"), OptionalInt.empty(), Duration.ZERO), args);
+                new MetricsConfig(envOr("SHOUT_HOST", "127.0.0.1"), OptionalInt.empty(), Duration.ZERO));
         assertEquals(expected, ShoutServer.parse(args));
     }
 

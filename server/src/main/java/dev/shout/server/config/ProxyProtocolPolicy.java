@@ -17,9 +17,17 @@ import java.util.Objects;
  */
 public record ProxyProtocolPolicy(ProxyProtocol protocol, List<Cidr> trusted, Duration headerTimeout) {
 
+    /**
+     * The most balancer ranges: every connection is checked against each, and the master sends
+     * them all to each worker in one frame of the link.
+     */
+    public static final int MAX_TRUSTED = 256;
+
     public ProxyProtocolPolicy {
         Objects.requireNonNull(protocol, "--proxy-protocol");
         trusted = List.copyOf(trusted);
+        Checks.check(trusted.size() <= MAX_TRUSTED, "--proxy-trusted", trusted.size() + " ranges",
+                "at most " + MAX_TRUSTED);
         if (protocol != ProxyProtocol.OFF && trusted.isEmpty()) {
             throw new IllegalArgumentException("--proxy-trusted: required with --proxy-protocol " + protocol);
         }

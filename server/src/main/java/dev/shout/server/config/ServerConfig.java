@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Everything the server is told on its command line, checked once when built. Nothing else
- * reads flags: thread mode, the master and its workers all run from one of these.
+ * reads flags: thread mode and the master run from one of these, each worker from the
+ * {@link #worker() part of it} its master sends it.
  *
  * @param mode thread or process, already resolved from {@link Mode#AUTO}
  * @param accept process mode: whether the master or the workers accept clients
@@ -24,7 +25,6 @@ import java.util.Optional;
  * @param workerMaxConnections process mode: a worker handed this many connections is replaced; 0 = never
  * @param workerMaxAge process mode: a worker that served this long is replaced; zero = never
  * @param metrics the metrics endpoint and stats line
- * @param originalArgs the command line as given, which workers are started with
  */
 public record ServerConfig(
         String host,
@@ -46,8 +46,7 @@ public record ServerConfig(
         Duration migrationTimeout,
         long workerMaxConnections,
         Duration workerMaxAge,
-        MetricsConfig metrics,
-        List<String> originalArgs) {
+        MetricsConfig metrics) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -58,7 +57,6 @@ public record ServerConfig(
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(metrics, "metrics");
         workerJvmOpts = List.copyOf(workerJvmOpts);
-        originalArgs = List.copyOf(originalArgs);
         if (mode == Mode.AUTO) {
             throw new IllegalArgumentException("--mode: auto must be resolved before the configuration is built");
         }
@@ -78,12 +76,10 @@ public record ServerConfig(
         Checks.positiveOrOff(workerMaxAge, "--worker-max-age");
     }
 
-    /**
-     * The longest a retiring worker spends moving its connections before it drains the rest: the
-     * migration timeout to ready them, as long again for the new worker to adopt them.
-     */
-    public Duration migrationPatience() {
-        return migrationTimeout.multipliedBy(2);
+    /** Process mode: what each worker is sent of this configuration. */
+    public WorkerSettings worker() {
+        return new WorkerSettings(threads, connection, proxy, tls, connectionsPerWorker, shutdownTimeout,
+                migrationTimeout);
     }
 
     public TransformKind transform() {

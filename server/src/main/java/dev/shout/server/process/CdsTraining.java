@@ -25,8 +25,7 @@ import java.util.regex.Pattern;
  * ({@code -XX:DumpLoadedClassList}), serves one connection, and stops it with SIGTERM, so the list
  * holds what a worker loads to start, serve and drain; then dumps a static archive of that list
  * ({@code -Xshare:dump}). A static archive, unlike one dumped at a worker's exit
- * ({@code -XX:ArchiveClassesAtExit}), holds picocli's classes, whose class file version JDK 17
- * archives only that way, and the JDK's own classes with the jar's in one file. The worker runs
+ * ({@code -XX:ArchiveClassesAtExit}), holds the JDK's own classes with the jar's in one file. The worker runs
  * from the master's pinned copy and the dump from the jar's own directory, both with
  * {@link PinnedJar#CLASS_PATH}, so the archive names the class path every worker will have.
  */

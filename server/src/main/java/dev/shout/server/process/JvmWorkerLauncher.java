@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Starts worker JVMs from the master's own java binary and the jar it pinned, with the master's
- * command line, so that a worker is the same program in the same version; with the jar's
+ * Starts worker JVMs from the master's own java binary and the jar it pinned, so that a worker is
+ * the same program in the same version, told only the control socket and its slot (its settings
+ * come over the link); with the jar's
  * class-data sharing archive, if it has one, and the native epoll library taken out of it, for a
  * quicker start.
  */
@@ -132,7 +133,6 @@ final class JvmWorkerLauncher implements WorkerLauncher {
         command.add(WorkerMain.class.getName());
         command.add(controlSocket.toString());
         command.add(Integer.toString(slot));
-        command.addAll(config.originalArgs());
         ProcessBuilder worker = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);

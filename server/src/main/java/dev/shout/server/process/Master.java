@@ -7,6 +7,7 @@ import dev.shout.server.config.AcceptMode;
 import dev.shout.server.config.DurationConverter;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.metrics.Observability;
+import dev.shout.server.process.link.LinkMessage.Configure;
 import dev.shout.server.process.link.LinkMessage.MigrateConnections;
 import dev.shout.server.process.link.LinkMessage.ReloadCertificates;
 import dev.shout.server.process.supervision.Clock;
@@ -98,11 +99,13 @@ public final class Master implements SupervisorEvents {
                 supervisor = new Supervisor(
                         // A retiring worker moves its connections first, then drains what stayed.
                         SupervisionPolicy.of(config.workers(), config.workerTimeout(),
-                                config.shutdownTimeout().plus(config.migrationPatience())),
+                                config.shutdownTimeout().plus(config.worker().migrationPatience())),
                         new RecyclePolicy(config.workerMaxConnections(), config.workerMaxAge()),
                         workerBuilds, Clock.SYSTEM, loop, this);
+                Configure configure = new Configure(config.worker());
                 links = new WorkerLinks(supervisor,
-                        link -> new MasterLinkHandler(link, supervisor, acceptance, totals[link.worker().slot()]),
+                        link -> new MasterLinkHandler(link, supervisor, acceptance, totals[link.worker().slot()],
+                                configure),
                         acceptance);
                 Optional<Channel> metrics = Observability.start(config.metrics(), loop, EpollServerSocketChannel.class,
                         new MasterMetrics(supervisor, acceptance, workerBuilds.upgrades(), links, admission, server,

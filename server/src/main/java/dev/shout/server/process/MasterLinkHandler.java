@@ -5,6 +5,7 @@ import dev.shout.server.process.link.LinkMessage.Accepted;
 import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
 import dev.shout.server.process.link.LinkMessage.Adopted;
 import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
+import dev.shout.server.process.link.LinkMessage.Configure;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The master's reader of one worker's link: every message goes to the part of the master it is
  * for — liveness and draining to the supervisor, connections to the acceptance, figures to the
- * slot's totals. The worker's first message must be a hello in this master's protocol.
+ * slot's totals. The worker's first message must be a hello in this master's protocol, which is
+ * answered with the worker's settings.
  */
 final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
 
@@ -35,13 +37,17 @@ final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
     private final Supervisor supervisor;
     private final Acceptance acceptance;
     private final SlotTotals totals;
+    private final Configure configure;
 
-    MasterLinkHandler(MasterLink link, Supervisor supervisor, Acceptance acceptance, SlotTotals totals) {
+    /** @param configure the settings every worker is sent in answer to its hello */
+    MasterLinkHandler(MasterLink link, Supervisor supervisor, Acceptance acceptance, SlotTotals totals,
+            Configure configure) {
         this.link = link;
         this.worker = link.worker();
         this.supervisor = supervisor;
         this.acceptance = acceptance;
         this.totals = totals;
+        this.configure = configure;
     }
 
     @Override
@@ -113,9 +119,8 @@ final class MasterLinkHandler extends SimpleChannelInboundHandler<LinkMessage> {
             return;
         }
         link.greet(hello.buildVersion());
-        // Else the descriptor socket, already connected, is not accepted yet: WorkerLinks links it.
-        if (link.complete()) {
-            supervisor.linked(worker);
-        }
+        // The worker sets itself up from these, then connects its descriptor socket: WorkerLinks
+        // links it then, and the worker is ready.
+        link.send(configure);
     }
 }

@@ -60,8 +60,11 @@ final class WorkerLinks {
         return Optional.ofNullable(links.get(worker));
     }
 
-    /** Sends {@code message} to every worker linked now; on the master's loop. */
+    /**
+     * Sends {@code message} to every worker that said hello; on the master's loop. A worker that
+     * has not yet must be sent its settings before anything else, and sets itself up after this.
+     */
     void sendToAll(LinkMessage message) {
-        links.values().forEach(link -> link.send(message));
+        links.values().stream().filter(MasterLink::greeted).forEach(link -> link.send(message));
     }
 }

@@ -38,6 +38,19 @@ class ProxyProtocolPolicyTest {
     }
 
     @Test
+    void trustsAtMostTheLimitOfRanges() {
+        List<Cidr> ranges = new ArrayList<>();
+        for (int i = 0; i < ProxyProtocolPolicy.MAX_TRUSTED; i++) {
+            ranges.add(Cidr.parse("10.0." + i / 256 + "." + i % 256 + "/32"));
+        }
+        assertEquals(ranges, new ProxyProtocolPolicy(ProxyProtocol.V1, ranges, FIVE_SECONDS).trusted());
+        ranges.add(Cidr.parse("192.0.2.1/32"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ProxyProtocolPolicy(ProxyProtocol.V1, ranges, FIVE_SECONDS));
+        assertEquals("--proxy-trusted: 257 ranges (expected: at most 256)", e.getMessage());
+    }
+
+    @Test
     void theHeaderTimeoutIsPositive() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ProxyProtocolPolicy(ProxyProtocol.V2, BALANCERS, Duration.ZERO));

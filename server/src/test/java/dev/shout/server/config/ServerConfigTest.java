@@ -130,11 +130,6 @@ class ServerConfigTest {
         assertListCopiedAndUnmodifiable((c, list) -> c.workerJvmOpts = list, ServerConfig::workerJvmOpts);
     }
 
-    @Test
-    void keepsItsOwnUnmodifiableCopyOfTheOriginalArguments() {
-        assertListCopiedAndUnmodifiable((c, list) -> c.originalArgs = list, ServerConfig::originalArgs);
-    }
-
     private static void assertListCopiedAndUnmodifiable(
             BiConsumer<Config, List<String>> set, Function<ServerConfig, List<String>> get) {
         List<String> given = new ArrayList<>(List.of("-Xmx128m", "--port"));
@@ -179,7 +174,6 @@ class ServerConfigTest {
         Duration migrationTimeout = Duration.ofSeconds(5);
         long workerMaxConnections = 0;
         Duration workerMaxAge = Duration.ZERO;
-        List<String> originalArgs = List.of();
 
         ServerConfig build() {
             ConnectionPolicy connection = new ConnectionPolicy(
@@ -187,7 +181,7 @@ class ServerConfigTest {
             ProxyProtocolPolicy proxy = new ProxyProtocolPolicy(ProxyProtocol.OFF, List.of(), Duration.ofSeconds(5));
             return new ServerConfig(host, port, mode, accept, threads, connection, proxy, Optional.empty(), shutdownTimeout, backlog, workers,
                     workerJvmOpts, maxConnections, maxConnectionsPerIp, connectionsPerWorker, workerTimeout,
-                    migrationTimeout, workerMaxConnections, workerMaxAge, new MetricsConfig("127.0.0.1", OptionalInt.empty(), Duration.ZERO), originalArgs);
+                    migrationTimeout, workerMaxConnections, workerMaxAge, new MetricsConfig("127.0.0.1", OptionalInt.empty(), Duration.ZERO));
         }
     }
 }

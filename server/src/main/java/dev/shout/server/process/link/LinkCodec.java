@@ -7,6 +7,7 @@ import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
 import dev.shout.server.process.link.LinkMessage.Adopted;
 import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
 import dev.shout.server.process.link.LinkMessage.ClientConnection;
+import dev.shout.server.process.link.LinkMessage.Configure;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.HandedOver;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
@@ -42,12 +43,17 @@ import java.util.Map;
  * message's fields, nothing more. Reading is strict: a length out of bounds, a type unknown or
  * sent by the wrong side, fields too short, too long or out of range all throw
  * {@link LinkProtocolException}, and after one the rest of the stream is dropped unread. No
- * frame longer than {@link #MAX_FRAME_LENGTH} is ever buffered.
+ * frame longer than its sender's {@link #maxFrameLength} is ever buffered.
  */
 public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
 
-    /** The longest frame, its length field excluded. */
-    public static final int MAX_FRAME_LENGTH = 512;
+    /** The longest frame a worker sends, its length field excluded. */
+    public static final int MAX_WORKER_FRAME_LENGTH = 512;
+    /**
+     * The longest frame the master sends: its {@link LinkMessage.Configure} carries paths and the
+     * balancers' address ranges, at most about 24 KiB of them.
+     */
+    public static final int MAX_MASTER_FRAME_LENGTH = 32 * 1024;
 
     private static final Kind[] BY_TYPE = new Kind[256];
     private static final Map<Class<?>, Kind> BY_CLASS = new HashMap<>();
@@ -91,13 +97,18 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
         }
     }
 
+    /** The longest frame {@code sender} sends, its length field excluded. */
+    public static int maxFrameLength(Sender sender) {
+        return sender == Sender.MASTER ? MAX_MASTER_FRAME_LENGTH : MAX_WORKER_FRAME_LENGTH;
+    }
+
     /** Writes {@code message} as one whole frame. */
     public static void writeFrame(LinkMessage message, ByteBuf out) {
         int lengthAt = out.writerIndex();
         out.writeShort(0).writeByte(message.type());
         message.writeFields(out);
         int length = out.writerIndex() - lengthAt - 2;
-        if (length > MAX_FRAME_LENGTH) {
+        if (length > maxFrameLength(message.sender())) {
             throw new IllegalStateException(message + " needs a frame of " + length + " bytes");
         }
         out.setShort(lengthAt, length);
@@ -112,8 +123,8 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
             return null;
         }
         int length = in.getUnsignedShort(in.readerIndex());
-        if (length < 1 || length > MAX_FRAME_LENGTH) {
-            throw new LinkProtocolException("a frame of " + length + " bytes (expected: 1.." + MAX_FRAME_LENGTH + ")");
+        if (length < 1 || length > maxFrameLength(peer)) {
+            throw new LinkProtocolException("a frame of " + length + " bytes (expected: 1.." + maxFrameLength(peer) + ")");
         }
         if (in.readableBytes() < 2 + length) {
             return null;
@@ -161,6 +172,7 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
      */
     enum Kind {
         HELLO(Hello.TYPE, Sender.WORKER, Hello.class),
+        CONFIGURE(Configure.TYPE, Sender.MASTER, Configure.class),
         HEARTBEAT(Heartbeat.TYPE, Sender.WORKER, Heartbeat.class),
         ADOPTED(Adopted.TYPE, Sender.WORKER, Adopted.class),
         ARRIVED_CLOSED(ArrivedClosed.TYPE, Sender.WORKER, ArrivedClosed.class),
@@ -203,6 +215,7 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
         LinkMessage read(ByteBuf in) {
             return switch (this) {
                 case HELLO -> Hello.read(in);
+                case CONFIGURE -> Configure.read(in);
                 case HEARTBEAT -> Heartbeat.read(in);
                 case ADOPTED -> Adopted.read(in);
                 case ARRIVED_CLOSED -> ArrivedClosed.read(in);
@@ -233,7 +246,23 @@ public final class LinkCodec extends ByteToMessageCodec<LinkMessage> {
     }
 
     static String readString(ByteBuf in, int maxBytes) {
-        int length = in.readUnsignedByte();
+        return readUtf8(in, in.readUnsignedByte(), maxBytes);
+    }
+
+    /** A string of up to 65,535 bytes: a two-byte length, then UTF-8. */
+    static void writeLongString(ByteBuf out, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 0xffff) {
+            throw new IllegalArgumentException("a string of " + bytes.length + " bytes (expected: <= 65535)");
+        }
+        out.writeShort(bytes.length).writeBytes(bytes);
+    }
+
+    static String readLongString(ByteBuf in, int maxBytes) {
+        return readUtf8(in, in.readUnsignedShort(), maxBytes);
+    }
+
+    private static String readUtf8(ByteBuf in, int length, int maxBytes) {
         if (length > maxBytes) {
             throw new LinkProtocolException("a string of " + length + " bytes (expected: <= " + maxBytes + ")");
         }

@@ -1,5 +1,6 @@
 package dev.shout.server.process.link;
 
+import dev.shout.server.config.WorkerSettings;
 import dev.shout.server.pipeline.ConnectionState;
 import io.netty.buffer.ByteBuf;
 import java.net.InetAddress;
@@ -21,9 +22,10 @@ public sealed interface LinkMessage {
      * count PROXY refusals; 3: they count refusals as a list by reason, TLS's among them, and the
      * master reloads certificates; 4: workers may accept from a listening socket the master
      * shares ({@code --accept workers}), admitting clients under leases of the master's ledger;
-     * 5: live connections move from worker to worker (issue #11).
+     * 5: live connections move from worker to worker (issue #11); 6: a worker says hello first and
+     * is sent its settings ({@link Configure}) instead of parsing the master's command line.
      */
-    int PROTOCOL_VERSION = 5;
+    int PROTOCOL_VERSION = 6;
 
     /** Who may send a message: a message read from the other side is a protocol error. */
     enum Sender { WORKER, MASTER }
@@ -259,6 +261,24 @@ public sealed interface LinkMessage {
     }
 
     // --- master to worker ---------------------------------------------------------------------
+
+    /**
+     * The master's answer to a hello in its protocol, and the first frame it sends: the settings
+     * the worker serves by. The worker sets itself up from them, then connects its descriptor
+     * socket, which makes it ready; the master sends nothing else before that.
+     */
+    record Configure(WorkerSettings settings) implements LinkMessage {
+        public static final byte TYPE = 0x49;
+
+        static Configure read(ByteBuf in) {
+            return new Configure(SettingsCodec.read(in));
+        }
+
+        @Override
+        public void writeFields(ByteBuf out) {
+            SettingsCodec.write(out, settings);
+        }
+    }
 
     /** Descriptor {@code sequence} is client connection {@code connection}: serve it. */
     record ClientConnection(long sequence, long connection) implements CarriesDescriptor {

@@ -3,7 +3,7 @@ package dev.shout.server.process.worker;
 import dev.shout.server.BuildVersion;
 import dev.shout.server.ExitCodes;
 import dev.shout.server.ShutdownSignals;
-import dev.shout.server.config.ServerConfig;
+import dev.shout.server.config.WorkerSettings;
 import dev.shout.server.pipeline.OpenConnections;
 import dev.shout.server.pipeline.Refusals;
 import dev.shout.server.tls.CertificateReloadSignal;
@@ -15,6 +15,7 @@ import dev.shout.server.process.link.DescriptorPairing;
 import dev.shout.server.process.link.LinkCodec;
 import dev.shout.server.process.link.LinkMessage.ListeningSocket;
 import dev.shout.server.process.link.LinkMessage.Sender;
+import dev.shout.server.process.link.LinkProtocolException;
 import dev.shout.server.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -25,6 +26,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.DomainSocketReadMode;
+import io.netty.util.concurrent.Promise;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * A worker process: connects its link's two sockets to the master, says hello, serves every
+ * A worker process: connects its link to the master, says hello, sets itself up from the
+ * settings the master answers with, connects the link's second socket, serves every
  * connection whose descriptor arrives — or, with {@code --accept workers}, every client it accepts
  * from the listening socket that arrives — with the common pipeline, and reports to the master. It
  * drains on SIGTERM and exits at once when the link closes, which means the master is gone.
@@ -42,13 +45,11 @@ final class Worker {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
-    private final ServerConfig config;
     private final Path controlSocket;
     private volatile boolean masterGone;
     private volatile boolean draining;
 
-    Worker(ServerConfig config, Path controlSocket) {
-        this.config = config;
+    Worker(Path controlSocket) {
         this.controlSocket = controlSocket;
     }
 
@@ -57,29 +58,38 @@ final class Worker {
         ShutdownSignals signals = ShutdownSignals.install(() -> log.info("SIGHUP ignored: the master restarts workers"));
         // Ctrl-C in a terminal signals the whole process group; the master decides for its workers.
         Signal.handle(new Signal("INT"), signal -> log.debug("SIGINT ignored: the master stops workers"));
-        EventLoopGroup loops = Transport.EPOLL.newGroup(config.threads(), "io");
         // The link has a thread of its own, so that heartbeats and adoptions never wait behind
         // client traffic: a worker busy closing thousands of connections is not dead.
         EventLoopGroup linkLoop = Transport.EPOLL.newGroup(1, "link");
+        EventLoopGroup loops = null;
         try {
             Channel messages = connect(linkLoop, DomainSocketReadMode.BYTES);
-            Channel descriptors = connect(linkLoop, DomainSocketReadMode.FILE_DESCRIPTORS);
+            Promise<WorkerSettings> configured = linkLoop.next().newPromise();
+            SettingsReader settingsReader = new SettingsReader(configured);
+            messages.pipeline().addLast(new LinkCodec(Sender.MASTER), settingsReader);
             LinkReporter reporter = new LinkReporter(messages);
+            reporter.hello(BuildVersion.current());
+            messages.config().setAutoRead(true);
+            if (!configured.awaitUninterruptibly().isSuccess()) {
+                return unconfigured(configured.cause());
+            }
+            WorkerSettings settings = configured.getNow();
+            loops = Transport.EPOLL.newGroup(settings.threads(), "io");
             OpenConnections connections = new OpenConnections();
             Traffic traffic = new Traffic();
-            TimedOutConnections timedOut = new TimedOutConnections(config.connection());
+            TimedOutConnections timedOut = new TimedOutConnections(settings.connection());
             timedOut.reportEverySecond(linkLoop.next());
-            Refusals refusals = new Refusals(config.proxy(), config.tls());
+            Refusals refusals = new Refusals(settings.proxy(), settings.tls());
             refusals.reportEverySecond(linkLoop.next());
             RemoteAdmission admission = new RemoteAdmission(reporter);
-            Optional<ServerTls> tls = config.tls().map(ServerTls::start);
+            Optional<ServerTls> tls = settings.tls().map(ServerTls::start);
             // The master reloads for its workers; a SIGUSR1 sent to a worker itself does the same here.
             tls.ifPresent(served -> CertificateReloadSignal.install(() -> served.reload(true)));
-            ShoutChannelInitializer pipeline = new ShoutChannelInitializer(config.connection(),
-                    config.proxy(), connections, traffic, timedOut, refusals, tls);
+            ShoutChannelInitializer pipeline = new ShoutChannelInitializer(settings.connection(),
+                    settings.proxy(), connections, traffic, timedOut, refusals, tls);
             ConnectionAdopter adopter = new ConnectionAdopter(loops, pipeline, reporter, admission);
             SharedAcceptor acceptor = new SharedAcceptor(loops, pipeline, reporter, admission,
-                    config.connectionsPerWorker());
+                    settings.connectionsPerWorker());
             DescriptorPairing pairing = new DescriptorPairing((message, descriptor) -> {
                 if (message instanceof ListeningSocket) {
                     acceptor.listen(descriptor);
@@ -87,10 +97,17 @@ final class Worker {
                     adopter.paired(message, descriptor);
                 }
             });
-            ConnectionMigrator migrator = new ConnectionMigrator(messages, descriptors, config.migrationTimeout(),
+            // Connecting the second socket makes this worker ready: what the master sends from
+            // then on waits in the settings reader, or unread in the socket, for the handlers below.
+            Channel descriptors = connect(linkLoop, DomainSocketReadMode.FILE_DESCRIPTORS);
+            ConnectionMigrator migrator = new ConnectionMigrator(messages, descriptors, settings.migrationTimeout(),
                     signals::requestShutdown);
-            messages.pipeline().addLast(new LinkCodec(Sender.MASTER), new WorkerLinkHandler(pairing, admission,
-                    acceptor, reporter, () -> tls.ifPresent(served -> served.reload(true)), migrator));
+            WorkerLinkHandler linkHandler = new WorkerLinkHandler(pairing, admission, acceptor, reporter,
+                    () -> tls.ifPresent(served -> served.reload(true)), migrator);
+            // On the link's loop, so that no message read meanwhile passes the handler before it is
+            // added, nor overtakes those the settings reader kept.
+            messages.eventLoop().submit(() -> messages.pipeline().replace(settingsReader, null, linkHandler))
+                    .syncUninterruptibly();
             descriptors.pipeline().addLast(new DescriptorReader(pairing, messages, reporter));
             messages.closeFuture().addListener(closed -> {
                 descriptors.close();
@@ -99,11 +116,9 @@ final class Worker {
                     signals.requestShutdown();
                 }
             });
-            reporter.hello(BuildVersion.current());
-            messages.config().setAutoRead(true);
             descriptors.config().setAutoRead(true);
             reporter.startHeartbeats(connections, traffic, timedOut, refusals);
-            log.info("worker ready (pid {}, {} event loops)", ProcessHandle.current().pid(), config.threads());
+            log.info("worker ready (pid {}, {} event loops)", ProcessHandle.current().pid(), settings.threads());
             signals.awaitShutdown();
             if (masterGone) {
                 log.warn("link to the master closed: exiting with {} connections open", connections.size());
@@ -113,7 +128,7 @@ final class Worker {
             // nor left out of the connections that move.
             acceptor.stop().syncUninterruptibly();
             if (migrator.wasRequested()) {
-                migrator.migrateAll(connections.channels(), config.migrationPatience());
+                migrator.migrateAll(connections.channels(), settings.migrationPatience());
             }
             long start = System.nanoTime();
             draining = true;
@@ -121,17 +136,29 @@ final class Worker {
             // The master answers DRAINING by shutting its side of the link once every connection
             // already sent is out; until then connections may still arrive. Half the shutdown
             // timeout at most goes to that wait, so that the drain keeps at least the other half.
-            if (!messages.closeFuture().awaitUninterruptibly(config.shutdownTimeout().dividedBy(2).toMillis())) {
+            if (!messages.closeFuture().awaitUninterruptibly(settings.shutdownTimeout().dividedBy(2).toMillis())) {
                 log.warn("the master did not close the link: draining anyway");
             }
             log.info("draining {} connections", connections.size());
-            connections.drain(config.shutdownTimeout().minusNanos(System.nanoTime() - start));
+            connections.drain(settings.shutdownTimeout().minusNanos(System.nanoTime() - start));
             log.info("stopped");
             return ExitCodes.OK;
         } finally {
-            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            if (loops != null) {
+                loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            }
             linkLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         }
+    }
+
+    /** The link broke before the master sent the settings: it is gone, or spoke out of turn. */
+    private static int unconfigured(Throwable cause) {
+        if (cause instanceof LinkProtocolException) {
+            log.error("the master broke the link protocol ({}): exiting", cause.getMessage());
+            return ExitCodes.START_FAILED;
+        }
+        log.warn("link to the master closed before it sent the settings: exiting");
+        return ExitCodes.MASTER_GONE;
     }
 
     /**

@@ -134,15 +134,22 @@ class LinkCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, LinkCodec.MAX_FRAME_LENGTH + 1, 0xffff})
+    @ValueSource(ints = {0, LinkCodec.MAX_WORKER_FRAME_LENGTH + 1, 0xffff})
     void aLengthOutOfBoundsIsAProtocolErrorAssoonAsItIsRead(int length) {
         assertProtocolError(lengthField(length), Sender.WORKER);
     }
 
     @Test
+    void theMastersFramesMayBeLongerThanAWorkersButNotPastTheirOwnLimit() {
+        assertNull(readFrame(lengthField(LinkCodec.MAX_WORKER_FRAME_LENGTH + 1), Sender.MASTER));
+        assertNull(readFrame(lengthField(LinkCodec.MAX_MASTER_FRAME_LENGTH), Sender.MASTER));
+        assertProtocolError(lengthField(LinkCodec.MAX_MASTER_FRAME_LENGTH + 1), Sender.MASTER);
+    }
+
+    @Test
     void aFrameOfTheLongestLengthIsWaitedFor() {
-        byte[] longest = new byte[2 + LinkCodec.MAX_FRAME_LENGTH];
-        System.arraycopy(lengthField(LinkCodec.MAX_FRAME_LENGTH), 0, longest, 0, 2);
+        byte[] longest = new byte[2 + LinkCodec.MAX_WORKER_FRAME_LENGTH];
+        System.arraycopy(lengthField(LinkCodec.MAX_WORKER_FRAME_LENGTH), 0, longest, 0, 2);
         longest[2] = UNKNOWN_TYPE;
         assertNull(readFrame(Arrays.copyOf(longest, longest.length - 1), Sender.WORKER));
         assertProtocolError(longest, Sender.WORKER);
@@ -215,7 +222,7 @@ class LinkCodecTest {
     void randomBytesAreReadLikeTheWholeOrFailWithOneProtocolError() {
         Random random = new Random(20261201);
         for (int i = 0; i < 10_000; i++) {
-            byte[] bytes = new byte[random.nextInt(random.nextBoolean() ? 16 : 2 * LinkCodec.MAX_FRAME_LENGTH)];
+            byte[] bytes = new byte[random.nextInt(random.nextBoolean() ? 16 : 2 * LinkCodec.MAX_WORKER_FRAME_LENGTH)];
             random.nextBytes(bytes);
             if (random.nextBoolean() && bytes.length >= 2) {
                 // A plausible length and a known type, so that fields get read too.
@@ -275,7 +282,7 @@ class LinkCodecTest {
             for (LinkMessage message; (message = LinkCodec.readFrame(in, peer)) != null; ) {
                 read.add(message);
             }
-            assertTrue(in.readableBytes() < 2 + LinkCodec.MAX_FRAME_LENGTH, "waits for more than one frame");
+            assertTrue(in.readableBytes() < 2 + LinkCodec.maxFrameLength(peer), "waits for more than one frame");
             return false;
         } catch (LinkProtocolException e) {
             return true;

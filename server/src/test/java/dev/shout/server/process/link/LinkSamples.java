@@ -1,5 +1,12 @@
 package dev.shout.server.process.link;
 
+import dev.shout.server.config.Cidr;
+import dev.shout.server.config.ConnectionPolicy;
+import dev.shout.server.config.ProxyProtocol;
+import dev.shout.server.config.ProxyProtocolPolicy;
+import dev.shout.server.config.TlsConfig;
+import dev.shout.server.config.TlsProvider;
+import dev.shout.server.config.WorkerSettings;
 import dev.shout.server.process.link.LinkMessage.Accepted;
 import dev.shout.server.process.link.LinkMessage.AcceptUntil;
 import dev.shout.server.pipeline.ConnectionState;
@@ -14,6 +21,7 @@ import dev.shout.server.process.link.LinkMessage.AdmissionRequest;
 import dev.shout.server.process.link.LinkMessage.Adopted;
 import dev.shout.server.process.link.LinkMessage.ArrivedClosed;
 import dev.shout.server.process.link.LinkMessage.ClientConnection;
+import dev.shout.server.process.link.LinkMessage.Configure;
 import dev.shout.server.process.link.LinkMessage.Draining;
 import dev.shout.server.process.link.LinkMessage.Heartbeat;
 import dev.shout.server.process.link.LinkMessage.Hello;
@@ -27,16 +35,35 @@ import dev.shout.server.process.link.LinkMessage.Sender;
 import dev.shout.server.process.link.LinkMessage.TimedOut;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import dev.shout.server.transform.TransformKind;
 import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Messages of every kind with their edge values, and their frames as bytes, for the link's tests. */
 final class LinkSamples {
+
+    /** A worker's settings with the defaults' kind of values: no balancers, no TLS. */
+    static final WorkerSettings SETTINGS = new WorkerSettings(1,
+            new ConnectionPolicy(TransformKind.UPPER, Duration.ofMinutes(5), Duration.ofSeconds(30), 65_536,
+                    Duration.ofSeconds(60)),
+            new ProxyProtocolPolicy(ProxyProtocol.OFF, List.of(), Duration.ofSeconds(5)), Optional.empty(), 10_000,
+            Duration.ofSeconds(10), Duration.ofSeconds(5));
+    /** Every optional part present, odd values, both families of address range, a path not in ASCII. */
+    static final WorkerSettings SETTINGS_WITH_EVERYTHING = new WorkerSettings(Integer.MAX_VALUE,
+            new ConnectionPolicy(TransformKind.ASCII_UPPER, Duration.ZERO, Duration.ofNanos(1),
+                    ConnectionPolicy.MAX_PENDING_BYTES, Duration.ofDays(1)),
+            new ProxyProtocolPolicy(ProxyProtocol.ANY, List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("fd00::/8")),
+                    Duration.ofMillis(1500)),
+            Optional.of(new TlsConfig(Path.of("certs/server.pem"), Path.of("/etc/shout/clé.pem"),
+                    Optional.of(Path.of("ca.pem")), TlsProvider.JDK, Duration.ofSeconds(10))),
+            1, Duration.ofNanos(1), Duration.ofDays(1));
 
     /** Every kind of message at least once: {@code LinkMessageTest} fails if a kind is missing. */
     static final List<LinkMessage> EVERY_MESSAGE = List.of(
@@ -62,6 +89,8 @@ final class LinkSamples {
             new AdmissionAnswer(7, true),
             new AdmissionAnswer(Long.MIN_VALUE, false),
             new ReloadCertificates(),
+            new Configure(SETTINGS),
+            new Configure(SETTINGS_WITH_EVERYTHING),
             new Accepted(9),
             new Accepted(Long.MIN_VALUE),
             new LeaseRequest(3, address("127.0.0.2")),
