@@ -21,7 +21,7 @@ final class LogLevels {
     /** Above every level: a logger set to off prints nothing. */
     static final int OFF = Level.ERROR.toInt() + 10;
 
-    /** What the server sets when the system properties do not: slf4j-simple's file did the same. */
+    /** What the server sets where the system properties do not, as its simplelogger.properties did. */
     private static final Map<String, String> BUILT_IN = Map.of(DEFAULT_LEVEL_PROPERTY, "info",
             LOGGER_LEVEL_PREFIX + "io.netty", "warn");
 

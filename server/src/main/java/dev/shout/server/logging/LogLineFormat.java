@@ -11,7 +11,7 @@ import org.slf4j.event.Level;
  * {@code 2026-12-02T13:51:45.860Z [master:8563/loop-1-1] INFO Supervisor - worker-1 ready}, then
  * the stack trace of its throwable, if any. The date is made by a {@code java.time} formatter
  * built once: slf4j-simple's {@code SimpleDateFormat} (Calendar, DateFormatSymbols, the JDK's
- * locale data) cost a worker about 40 ms more CPU at start-up, measured.
+ * locale data) was most of its start-up cost ({@link StderrServiceProvider}).
  */
 final class LogLineFormat {
 
