@@ -95,7 +95,7 @@ class PinnedJarTest {
                 "--worker-jvm-opts", "-Xlog:class+load=info:file=" + classLog)) {
             awaitWorkers(server, 1);
             List<String> needed = List.of("dev.shout.server.config.WorkerSettings",
-                    "org.slf4j.simple.SimpleLogger", "io.netty.channel.epoll.Native",
+                    "dev.shout.server.logging.StderrLogger", "io.netty.channel.epoll.Native",
                     "dev.shout.server.process.worker.Worker", "dev.shout.server.process.link.LinkCodec",
                     "dev.shout.server.pipeline.ShoutChannelInitializer");
             String loaded = Await.value("the worker's class loading log", WAIT, () -> {
