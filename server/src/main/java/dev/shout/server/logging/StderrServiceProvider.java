@@ -1,5 +1,6 @@
 package dev.shout.server.logging;
 
+import java.util.List;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.helpers.BasicMarkerFactory;
@@ -15,6 +16,16 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * 17 with this. Markers and MDC are SLF4J's basic ones, as in slf4j-simple.
  */
 public final class StderrServiceProvider implements SLF4JServiceProvider {
+
+    /**
+     * The options that hand this provider to a JVM about to start (a worker): SLF4J then takes it
+     * at once instead of looking through every service file on the class path, a search of the
+     * whole jar that cost a worker's start 25-30 ms of CPU, and is told to keep quiet about it
+     * (it would say at INFO that the property chose the provider).
+     */
+    public static List<String> jvmOptions() {
+        return List.of("-Dslf4j.provider=" + StderrServiceProvider.class.getName(), "-Dslf4j.internal.verbosity=WARN");
+    }
 
     private ILoggerFactory loggerFactory;
     private IMarkerFactory markerFactory;

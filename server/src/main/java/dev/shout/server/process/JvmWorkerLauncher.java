@@ -4,6 +4,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.shout.server.NettyJfrEvents;
 import dev.shout.server.config.ServerConfig;
 import dev.shout.server.config.SocketActivation;
+import dev.shout.server.logging.StderrServiceProvider;
 import dev.shout.server.process.supervision.ChildProcess;
 import dev.shout.server.process.supervision.WorkerLauncher;
 import dev.shout.server.process.worker.WorkerMain;
@@ -122,6 +123,7 @@ final class JvmWorkerLauncher implements WorkerLauncher {
                 config.workerJvmOpts()).ifPresent(command::add);
         // Before the master's own -Dio.netty.* options, which override it.
         command.add(NettyJfrEvents.offOption());
+        command.addAll(StderrServiceProvider.jvmOptions());
         command.addAll(inheritedSystemProperties());
         boolean fromPinnedJar = pinned.jar().isPresent();
         if (fromPinnedJar) {
