@@ -109,6 +109,7 @@ class PinnedJarTest {
             }
             assertEquals(List.of(), loaded.lines().filter(line -> line.contains(" picocli.")).toList(),
                     "a worker parses no command line");
+            assertEquals(List.of(), server.logLines("SLF4J"), "a worker's notes on how it found its logger");
         }
     }
 
