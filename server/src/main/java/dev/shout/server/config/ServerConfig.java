@@ -52,9 +52,6 @@ public record ServerConfig(
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(accept, "accept");
-        Objects.requireNonNull(connection, "connection");
-        Objects.requireNonNull(proxy, "proxy");
-        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(metrics, "metrics");
         workerJvmOpts = List.copyOf(workerJvmOpts);
         if (mode == Mode.AUTO) {
@@ -63,15 +60,13 @@ public record ServerConfig(
         check(accept == AcceptMode.MASTER || mode == Mode.PROCESS, "--accept", accept,
                 "master: thread mode has no workers to accept");
         check(port >= 0 && port <= 65535, "--port", port, "0..65535");
-        check(threads >= 1, "--threads", threads, ">= 1");
+        // The part a worker is sent, checked as a worker checks it.
+        new WorkerSettings(threads, connection, proxy, tls, connectionsPerWorker, shutdownTimeout, migrationTimeout);
         check(backlog >= 1, "--backlog", backlog, ">= 1");
         check(workers >= 1, "--workers", workers, ">= 1");
         check(maxConnections >= 1, "--max-connections", maxConnections, ">= 1");
         check(maxConnectionsPerIp >= 0, "--max-connections-per-ip", maxConnectionsPerIp, ">= 0");
-        check(connectionsPerWorker >= 1, "--connections-per-worker", connectionsPerWorker, ">= 1");
-        Checks.positive(shutdownTimeout, "--shutdown-timeout");
         Checks.positive(workerTimeout, "--worker-timeout");
-        Checks.positive(migrationTimeout, "--migration-timeout");
         check(workerMaxConnections >= 0, "--worker-max-connections", workerMaxConnections, ">= 0");
         Checks.positiveOrOff(workerMaxAge, "--worker-max-age");
     }
