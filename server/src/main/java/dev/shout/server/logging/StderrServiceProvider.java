@@ -53,7 +53,7 @@ public final class StderrServiceProvider implements SLF4JServiceProvider {
 
     @Override
     public void initialize() {
-        loggerFactory = new StderrLoggerFactory(LogLevels.fromSystemProperties(), LogLineFormat.inDefaultZone());
+        loggerFactory = new StderrLoggerFactory(LogLevels.fromSystemProperties(), LogLineFormat.inUtc());
         markerFactory = new BasicMarkerFactory();
         mdcAdapter = new NOPMDCAdapter();
     }

@@ -1,6 +1,7 @@
 package dev.shout.server.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.event.Level;
@@ -28,6 +30,19 @@ class LogLineFormatTest {
     void aLineHasDateThreadLevelShortNameAndMessage() {
         assertEquals("2026-12-02T13:51:45.860Z [master:8563/loop-1-1] INFO Supervisor - worker-1 (pid 8594) ready in 567 ms"
                 + NL, format(ZoneOffset.UTC, AN_AFTERNOON, Level.INFO, null));
+    }
+
+    @Test
+    void theServersDatesAreInUtcWhateverTheHostsZone() {
+        TimeZone host = TimeZone.getDefault();
+        TimeZone.setDefault(TimeZone.getTimeZone("Asia/Kolkata"));
+        try {
+            String line = LogLineFormat.inUtc().format("main", Level.INFO, "Worker", "ready", null);
+            assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z \\[main] INFO Worker - ready\\R"),
+                    line);
+        } finally {
+            TimeZone.setDefault(host);
+        }
     }
 
     @Test
