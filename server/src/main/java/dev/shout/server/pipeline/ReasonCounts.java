@@ -59,7 +59,15 @@ public abstract sealed class ReasonCounts<R extends Enum<R> & ReasonCounts.Reaso
 
     /** Logs, once a second on {@code executor}, a line for each reason counted in that second. */
     public final void reportEverySecond(EventExecutor executor) {
-        executor.scheduleAtFixedRate(() -> takeLastSecond().forEach(this::report), 1, 1, TimeUnit.SECONDS);
+        executor.scheduleAtFixedRate(this::reportRest, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Logs a line for each reason counted since the last lines; as a process stops, so that the
+     * connections ended in its last, unfinished second are not left out of the log.
+     */
+    public final void reportRest() {
+        takeLastSecond().forEach(this::report);
     }
 
     /** The reasons counted since the last call, with how many; resets the count. */

@@ -77,6 +77,8 @@ public final class ThreadModeServer {
             log.info("shutting down: no longer accepting; {} connections open, shutdown timeout {}",
                     connections.size(), DurationConverter.format(config.shutdownTimeout()));
             connections.drain(config.shutdownTimeout());
+            timedOut.reportRest();
+            refusals.reportRest();
             log.info("stopped");
             return ExitCodes.OK;
         } finally {

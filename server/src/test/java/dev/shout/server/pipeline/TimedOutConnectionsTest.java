@@ -1,9 +1,13 @@
 package dev.shout.server.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shout.server.pipeline.TimedOutConnections.Cause;
 import dev.shout.server.transform.TransformKind;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +34,29 @@ class TimedOutConnectionsTest {
         assertEquals(Map.of(), timedOut.takeLastSecond(), "a second with no closes reports none");
         timedOut.closed(Cause.HALF_CLOSED);
         assertEquals(Map.of(Cause.HALF_CLOSED, 1L), timedOut.takeLastSecond());
+    }
+
+    @Test
+    void whatWasCountedSinceTheLastLinesIsLoggedWhenAsked() {
+        timedOut.closed(Cause.IDLE);
+        timedOut.closed(Cause.IDLE);
+        String logged = loggedBy(timedOut::reportRest);
+        assertTrue(logged.contains("INFO TimedOutConnections - closed 2 connections in the last second: idle for "),
+                logged);
+        assertEquals("", loggedBy(timedOut::reportRest), "the same closes logged twice");
+    }
+
+    /** What {@code action} logs: the server's logger writes to whatever {@code System.err} is at the time. */
+    private static String loggedBy(Runnable action) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(err);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     @Test

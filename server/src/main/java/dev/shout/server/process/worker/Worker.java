@@ -121,6 +121,7 @@ final class Worker {
             log.info("worker ready (pid {}, {} event loops)", ProcessHandle.current().pid(), settings.threads());
             signals.awaitShutdown();
             if (masterGone) {
+                reportRest(timedOut, refusals);
                 log.warn("link to the master closed: exiting with {} connections open", connections.size());
                 return ExitCodes.MASTER_GONE;
             }
@@ -141,6 +142,7 @@ final class Worker {
             }
             log.info("draining {} connections", connections.size());
             connections.drain(settings.shutdownTimeout().minusNanos(System.nanoTime() - start));
+            reportRest(timedOut, refusals);
             log.info("stopped");
             return ExitCodes.OK;
         } finally {
@@ -149,6 +151,12 @@ final class Worker {
             }
             linkLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         }
+    }
+
+    /** The summary lines of connections closed since the last ones: a worker's last second is logged too. */
+    private static void reportRest(TimedOutConnections timedOut, Refusals refusals) {
+        timedOut.reportRest();
+        refusals.reportRest();
     }
 
     /** The link broke before the master sent the settings: it is gone, or spoke out of turn. */
