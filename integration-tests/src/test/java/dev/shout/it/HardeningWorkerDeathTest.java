@@ -76,9 +76,14 @@ class HardeningWorkerDeathTest {
                 lastKillDone.set(NONE);
                 Signals.send("KILL", victim);
                 lastKillDone.set(System.nanoTime());
-                Await.until("a replacement for worker pid " + victim + " and 200 more round trips", WAIT,
-                        () -> server.workerPids().size() == 2 && !server.workerPids().contains(victim)
-                                && served.get() > servedBefore + 200);
+                // Ready, not only started: the next kill must hit a worker that serves, not one booting.
+                Await.until("a replacement for worker pid " + victim + ", ready, and 200 more round trips", WAIT, () -> {
+                    List<Long> now = server.workerPids();
+                    return now.size() == 2 && !now.contains(victim)
+                            && now.stream().allMatch(pid -> !server.logSince(0, "\\(pid " + pid + "\\) ready in ")
+                                    .isEmpty())
+                            && served.get() > servedBefore + 200;
+                });
             }
         } finally {
             running.set(false);
