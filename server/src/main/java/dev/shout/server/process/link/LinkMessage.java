@@ -265,7 +265,8 @@ public sealed interface LinkMessage {
     /**
      * The master's answer to a hello in its protocol, and the first frame it sends: the settings
      * the worker serves by. The worker sets itself up from them, then connects its descriptor
-     * socket, which makes it ready; the master sends nothing else before that.
+     * socket, which makes it ready; until then the master sends nothing but, perhaps, a
+     * certificate reload, which the worker keeps for the reader it sets up.
      */
     record Configure(WorkerSettings settings) implements LinkMessage {
         public static final byte TYPE = 0x49;
