@@ -22,12 +22,6 @@ final class StderrLoggerFactory implements ILoggerFactory {
 
     @Override
     public Logger getLogger(String name) {
-        Logger logger = loggers.get(name);
-        if (logger != null) {
-            return logger;
-        }
-        Logger made = new StderrLogger(name, levels.thresholdOf(name), format);
-        logger = loggers.putIfAbsent(name, made);
-        return logger == null ? made : logger;
+        return loggers.computeIfAbsent(name, made -> new StderrLogger(made, levels.thresholdOf(made), format));
     }
 }
