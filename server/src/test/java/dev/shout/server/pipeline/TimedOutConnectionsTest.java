@@ -40,14 +40,17 @@ class TimedOutConnectionsTest {
     void whatWasCountedSinceTheLastLinesIsLoggedWhenAsked() {
         timedOut.closed(Cause.IDLE);
         timedOut.closed(Cause.IDLE);
-        String logged = loggedBy(timedOut::reportRest);
-        assertTrue(logged.contains("INFO TimedOutConnections - closed 2 connections in the last second: idle for "),
-                logged);
-        assertEquals("", loggedBy(timedOut::reportRest), "the same closes logged twice");
+        List<String> logged = linesOfTimedOutConnections(timedOut::reportRest);
+        assertEquals(1, logged.size(), logged.toString());
+        assertTrue(logged.get(0).contains(" closed 2 connections in the last second: idle for "), logged.get(0));
+        assertEquals(List.of(), linesOfTimedOutConnections(timedOut::reportRest), "the same closes logged twice");
     }
 
-    /** What {@code action} logs: the server's logger writes to whatever {@code System.err} is at the time. */
-    private static String loggedBy(Runnable action) {
+    /**
+     * The lines {@code action} has {@link TimedOutConnections} log: the server's logger writes to
+     * whatever {@code System.err} is at the time; another thread's lines meanwhile are left out.
+     */
+    private static List<String> linesOfTimedOutConnections(Runnable action) {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -56,7 +59,9 @@ class TimedOutConnectionsTest {
         } finally {
             System.setErr(err);
         }
-        return captured.toString(StandardCharsets.UTF_8);
+        return captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains(" INFO TimedOutConnections - "))
+                .toList();
     }
 
     @Test
