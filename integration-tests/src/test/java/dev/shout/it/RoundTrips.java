@@ -106,7 +106,12 @@ final class RoundTrips {
             running.set(false);
         }
         for (CompletableFuture<Void> client : load) {
-            TcpClient.join(client);
+            try {
+                TcpClient.join(client);
+            } catch (IOException e) {
+                throw new AssertionError("a connection failed during the rolling restart; the server's log:\n"
+                        + server.logText(), e);
+            }
         }
         threads.shutdownNow();
         Await.until("only new workers", ROLL_WAIT, () -> workerPids(server).size() == workers
