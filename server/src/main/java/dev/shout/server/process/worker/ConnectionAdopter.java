@@ -36,13 +36,15 @@ final class ConnectionAdopter {
     private final ChannelHandler pipelineInitializer;
     private final LinkReporter reporter;
     private final RemoteAdmission admission;
+    private final ArrivingConnections arriving;
 
     ConnectionAdopter(EventLoopGroup loops, ChannelHandler pipelineInitializer, LinkReporter reporter,
-            RemoteAdmission admission) {
+            RemoteAdmission admission, ArrivingConnections arriving) {
         this.loops = loops;
         this.pipelineInitializer = pipelineInitializer;
         this.reporter = reporter;
         this.admission = admission;
+        this.arriving = arriving;
     }
 
     /** A message and its descriptor, paired: the descriptor is this worker's to serve or close. */
@@ -66,12 +68,14 @@ final class ConnectionAdopter {
             reporter.arrivedClosed(id);
             return;
         }
+        arriving.arriving();
         (moved.isPresent() ? reporter.migrated(id) : reporter.adopted(id)).addListener((ChannelFuture said) -> {
             if (said.isSuccess()) {
                 moved.ifPresent(state -> ConnectionMigration.resume(connection, state));
                 register(connection, id);
             } else {
                 connection.unsafe().closeForcibly();
+                arriving.arrived();
             }
         });
     }
@@ -81,6 +85,7 @@ final class ConnectionAdopter {
         ConnectionMigrator.identify(connection, id);
         connection.pipeline().addLast(pipelineInitializer);
         loops.next().register(connection).addListener(registered -> {
+            arriving.arrived();
             if (registered.isSuccess()) {
                 connection.closeFuture().addListener(closed -> {
                     // A connection moved to another worker lives on there, its permit with it.

@@ -50,6 +50,7 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
     private final ChannelHandler pipelineInitializer;
     private final LinkReporter reporter;
     private final RemoteAdmission admission;
+    private final ArrivingConnections arriving;
     private final int connectionsPerWorker;
     private final LeaseCache kept = new LeaseCache();
     /** Accepted, waiting for the master's answer to their lease request, by lease. */
@@ -68,12 +69,13 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
     private boolean stopped;
 
     SharedAcceptor(EventLoopGroup loops, ChannelHandler pipelineInitializer, LinkReporter reporter,
-            RemoteAdmission admission, int connectionsPerWorker) {
+            RemoteAdmission admission, ArrivingConnections arriving, int connectionsPerWorker) {
         this.loops = loops;
         this.loop = loops.next();
         this.pipelineInitializer = pipelineInitializer;
         this.reporter = reporter;
         this.admission = admission;
+        this.arriving = arriving;
         this.connectionsPerWorker = connectionsPerWorker;
     }
 
@@ -107,6 +109,7 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
         EpollSocketChannel client = (EpollSocketChannel) msg;
         InetAddress address = client.remoteAddress().getAddress();
         taken++;
+        arriving.arriving();
         OptionalLong lease = kept.reuse(address);
         if (lease.isPresent()) {
             serve(client, lease.getAsLong());
@@ -134,7 +137,7 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
             if (answer.granted()) {
                 serve(client, answer.lease());
             } else {
-                client.unsafe().closeForcibly();
+                refuse(client);
             }
             acceptIfRoom();
         });
@@ -170,7 +173,7 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
     void linkClosed() {
         stop();
         loop.execute(() -> {
-            waiting.values().forEach(client -> client.unsafe().closeForcibly());
+            waiting.values().forEach(this::refuse);
             waiting.clear();
         });
     }
@@ -183,6 +186,7 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
         ConnectionMigrator.identify(client, lease);
         client.pipeline().addLast(pipelineInitializer);
         loops.next().register(client).addListener(registered -> {
+            arriving.arrived();
             if (registered.isSuccess()) {
                 client.closeFuture().addListener(closed -> loop.execute(() -> ended(address, lease,
                         ConnectionMigration.movedAway(client))));
@@ -192,6 +196,11 @@ final class SharedAcceptor extends ChannelInboundHandlerAdapter {
                 loop.execute(() -> ended(address, lease, false));
             }
         });
+    }
+
+    private void refuse(EpollSocketChannel client) {
+        client.unsafe().closeForcibly();
+        arriving.arrived();
     }
 
     /** @param movedAway the client lives on in another worker, and the lease's permit went with it */

@@ -28,6 +28,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.DomainSocketReadMode;
 import io.netty.util.concurrent.Promise;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -82,13 +83,14 @@ final class Worker {
             Refusals refusals = new Refusals(settings.proxy(), settings.tls());
             refusals.reportEverySecond(linkLoop.next());
             RemoteAdmission admission = new RemoteAdmission(reporter);
+            ArrivingConnections arriving = new ArrivingConnections();
             Optional<ServerTls> tls = settings.tls().map(ServerTls::start);
             // The master reloads for its workers; a SIGUSR1 sent to a worker itself does the same here.
             tls.ifPresent(served -> CertificateReloadSignal.install(() -> served.reload(true)));
             ShoutChannelInitializer pipeline = new ShoutChannelInitializer(settings.connection(),
                     settings.proxy(), connections, traffic, timedOut, refusals, tls);
-            ConnectionAdopter adopter = new ConnectionAdopter(loops, pipeline, reporter, admission);
-            SharedAcceptor acceptor = new SharedAcceptor(loops, pipeline, reporter, admission,
+            ConnectionAdopter adopter = new ConnectionAdopter(loops, pipeline, reporter, admission, arriving);
+            SharedAcceptor acceptor = new SharedAcceptor(loops, pipeline, reporter, admission, arriving,
                     settings.connectionsPerWorker());
             DescriptorPairing pairing = new DescriptorPairing((message, descriptor) -> {
                 if (message instanceof ListeningSocket) {
@@ -131,7 +133,7 @@ final class Worker {
             if (migrator.wasRequested()) {
                 migrator.migrateAll(connections.channels(), settings.migrationPatience());
             }
-            long start = System.nanoTime();
+            long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
             draining = true;
             reporter.draining();
             // The master answers DRAINING by shutting its side of the link once every connection
@@ -140,8 +142,13 @@ final class Worker {
             if (!messages.closeFuture().awaitUninterruptibly(settings.shutdownTimeout().dividedBy(2).toMillis())) {
                 log.warn("the master did not close the link: draining anyway");
             }
+            // Clients taken before the link closed and not yet in their pipeline are drained too.
+            int lost = arriving.awaitNone(deadline);
+            if (lost > 0) {
+                log.warn("{} clients taken were still not served at the shutdown timeout", lost);
+            }
             log.info("draining {} connections", connections.size());
-            connections.drain(settings.shutdownTimeout().minusNanos(System.nanoTime() - start));
+            connections.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             reportRest(timedOut, refusals);
             log.info("stopped");
             return ExitCodes.OK;
