@@ -104,6 +104,7 @@ final class RoundTrips {
             Await.until("more load after the restart", ROLL_WAIT, () -> served.get() > atDone + 100);
         } finally {
             running.set(false);
+            threads.shutdown();
         }
         for (CompletableFuture<Void> client : load) {
             try {
@@ -113,7 +114,6 @@ final class RoundTrips {
                         + server.logText(), e);
             }
         }
-        threads.shutdownNow();
         Await.until("only new workers", ROLL_WAIT, () -> workerPids(server).size() == workers
                 && workerPids(server).stream().noneMatch(before::contains));
     }
