@@ -12,6 +12,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +124,7 @@ final class JvmWorkerLauncher implements WorkerLauncher {
                 config.workerJvmOpts()).ifPresent(command::add);
         // Before the master's own -Dio.netty.* options, which override it.
         command.add(NettyJfrEvents.offOption());
+        SelectorProviderOption.of(SelectorProvider.provider()).ifPresent(command::add);
         command.addAll(StderrServiceProvider.jvmOptions());
         command.addAll(inheritedSystemProperties());
         boolean fromPinnedJar = pinned.jar().isPresent();
