@@ -3,7 +3,8 @@ package dev.shout.server.process.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** {@link ArrivingConnections}: a drain waits for the clients on their way, not longer than its deadline. */
@@ -17,14 +18,20 @@ class ArrivingConnectionsTest {
     }
 
     @Test
-    void theWaitEndsWhenTheLastArrives() {
+    void theWaitEndsWhenTheLastArrives() throws Exception {
         arriving.arriving();
         arriving.arriving();
         arriving.arrived();
-        CompletableFuture<Integer> waited = CompletableFuture.supplyAsync(
-                () -> arriving.awaitNone(System.nanoTime() + Duration.ofSeconds(30).toNanos()));
+        FutureTask<Integer> waited = new FutureTask<>(
+                () -> arriving.awaitNone(System.nanoTime() + Duration.ofMinutes(5).toNanos()));
+        Thread waiter = new Thread(waited, "waiter");
+        waiter.start();
+        // Arrives only once the waiter waits, so that only the wake-up can end its wait in time.
+        while (waiter.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
         arriving.arrived();
-        assertEquals(0, waited.join());
+        assertEquals(0, waited.get(60, TimeUnit.SECONDS));
     }
 
     @Test
