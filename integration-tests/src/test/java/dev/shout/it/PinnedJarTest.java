@@ -110,10 +110,6 @@ class PinnedJarTest {
             assertEquals(List.of(), loaded.lines().filter(line -> line.contains(" picocli.")).toList(),
                     "a worker parses no command line");
             assertEquals(List.of(), server.logLines("SLF4J"), "a worker's notes on how it found its logger");
-            long worker = awaitWorkers(server, 1).get(0);
-            assertEquals(List.of(), openFiles(worker).stream().filter(file -> file.endsWith(PINNED_JAR)).toList(),
-                    "a worker starts without opening the jar: every class it needs is in the archive, and it"
-                            + " searches the class path for nothing (the selector provider is named)");
         }
     }
 
